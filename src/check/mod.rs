@@ -1,0 +1,23 @@
+//! Names, types, schema and inheritance: syntax trees in, a [`Program`]
+//! out, with every error of every file reported at once.
+
+mod model;
+mod resolve;
+
+pub use resolve::duration_hours;
+
+pub use model::*;
+
+use crate::diag::Diagnostic;
+use crate::source::Sources;
+use crate::syntax::ast;
+
+/// Check parsed files together (one schema, many jurisdictions). Returns
+/// the program when there is no error; warnings are returned either way.
+pub fn check(sources: &Sources, files: &[ast::File]) -> (Option<Program>, Vec<Diagnostic>) {
+    let mut cx = resolve::Checker::new(sources);
+    let program = cx.program(files);
+    let diags = cx.finish();
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (program.filter(|_| ok), diags)
+}

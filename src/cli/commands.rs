@@ -1,0 +1,215 @@
+//! The commands other than `decide`.
+
+use super::report::{analysis, pick, print_diags, tables};
+use super::{CheckArgs, CompileArgs, ExplainArgs, Exit, Format, ListArgs, TableArgs, TestArgs, DISCLAIMER};
+use crate::diag::{Code, Diagnostic};
+use crate::table::{ColumnType, TableFormat};
+use crate::testing::Failure;
+use std::io::Write;
+
+pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let an = match analysis(a.path.as_deref(), err)? {
+        Ok(an) => an,
+        Err(code) => return Ok(code),
+    };
+    print_diags(&an, a.format, out)?;
+    if a.format == Format::Text {
+        let (jurs, rules) = an.program.as_ref().map_or((0, 0), |p| (p.jurisdictions.len(), p.jurisdictions.iter().map(|j| j.rules.len()).sum()));
+        let unverified: usize = an.program.as_ref().map_or(0, |p| p.jurisdictions.iter().flat_map(|j| &j.rules).filter(|r| r.unverified.is_some()).count());
+        writeln!(
+            out,
+            "checked {} file(s), {jurs} jurisdiction(s), {rules} rule(s) ({unverified} unverified): {} error(s), {} warning(s)",
+            an.sources.len(),
+            an.errors(),
+            an.warnings()
+        )?;
+    }
+    let failed = an.errors() > 0 || (a.deny_warnings && an.warnings() > 0);
+    Ok(if failed { Exit::Findings } else { Exit::Ok })
+}
+
+pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let tables = match tables(a.policies.as_deref(), a.tables.as_deref(), err)? {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
+    let Some(t) = pick(&tables, &a.jurisdiction, err)? else { return Ok(Exit::Usage) };
+    write!(out, "{}", crate::table::render_table(&tables, t, a.format))?;
+    if matches!(a.format, TableFormat::Text | TableFormat::Markdown) {
+        writeln!(out, "\n{DISCLAIMER}")?;
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let tables = match tables(a.path.as_deref(), None, err)? {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
+    let text = crate::table::save_artifact(&tables);
+    if let Err(e) = crate::fsutil::atomic_write(&a.output, text.as_bytes()) {
+        writeln!(err, "error: cannot write `{}`: {e}", a.output.display())?;
+        return Ok(Exit::Usage);
+    }
+    writeln!(out, "wrote {} jurisdiction(s) to {}", tables.tables.len(), a.output.display())?;
+    Ok(Exit::Ok)
+}
+
+pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let an = match analysis(a.path.as_deref(), err)? {
+        Ok(an) => an,
+        Err(code) => return Ok(code),
+    };
+    let (Some(program), Some(tables)) = (&an.program, &an.tables) else {
+        print_diags(&an, a.format, err)?;
+        writeln!(err, "error: the policies have errors; fix them before running tests (`mandate check`)")?;
+        return Ok(Exit::Findings);
+    };
+    let results = crate::testing::run(program, tables);
+    let failed: Vec<&crate::testing::TestResult> = results.iter().filter(|r| r.outcome.is_err()).collect();
+    match a.format {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = results
+                .iter()
+                .map(|r| {
+                    let (status, detail) = match &r.outcome {
+                        Ok(()) => ("pass", serde_json::Value::Null),
+                        Err(Failure::Mismatch { expected, actual, citations, .. }) => ("fail", serde_json::json!({ "expected": expected, "actual": actual, "citations": citations })),
+                        Err(Failure::Eval(e)) => ("error", serde_json::json!({ "error": e })),
+                    };
+                    serde_json::json!({
+                        "jurisdiction": r.jurisdiction, "test": r.name, "status": status, "rule": r.rule,
+                        "file": an.sources.get(r.span.file).name, "line": an.sources.line(r.span), "detail": detail,
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "tests": v, "passed": results.len() - failed.len(), "failed": failed.len() })).unwrap_or_default())?;
+        }
+        Format::Text => {
+            for r in &failed {
+                let d = failure_diag(r);
+                write!(out, "{}", crate::diag::render(&d, &an.sources))?;
+                writeln!(out)?;
+            }
+            writeln!(out, "{} test(s): {} passed, {} failed", results.len(), results.len() - failed.len(), failed.len())?;
+        }
+    }
+    Ok(if failed.is_empty() { Exit::Ok } else { Exit::Findings })
+}
+
+/// A failed test as a diagnostic pointing at the test.
+pub fn failure_diag(r: &crate::testing::TestResult) -> Diagnostic {
+    match &r.outcome {
+        Err(Failure::Mismatch { expected, actual, citations, condition }) => Diagnostic::new(Code::TestFailed, format!("test \"{}\" in `{}` failed", r.name, r.jurisdiction))
+            .label(r.span, format!("expected {expected}\nactual   {actual}"))
+            .help(format!(
+                "the deciding rule {} (when {}; cites {}) disagrees with the test: correct whichever disagrees with the statute",
+                r.rule.as_deref().unwrap_or("?"),
+                if condition.is_empty() { "nothing else matched" } else { condition },
+                if citations.is_empty() { "nothing".to_string() } else { citations.join("; ") }
+            )),
+        Err(Failure::Eval(e)) => Diagnostic::new(Code::TestError, format!("test \"{}\" in `{}` cannot be evaluated", r.name, r.jurisdiction))
+            .label(r.span, e.clone())
+            .help("add the missing fact to `given`"),
+        Ok(()) => Diagnostic::new(Code::TestFailed, "test passed"),
+    }
+}
+
+pub fn jurisdictions(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let an = match analysis(a.policies.as_deref(), err)? {
+        Ok(an) => an,
+        Err(code) => return Ok(code),
+    };
+    let Some(p) = &an.program else {
+        print_diags(&an, Format::Text, err)?;
+        return Ok(Exit::Findings);
+    };
+    match a.format {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = p
+                .jurisdictions
+                .iter()
+                .enumerate()
+                .map(|(i, j)| {
+                    serde_json::json!({
+                        "code": j.code, "name": j.name,
+                        "extends": j.parent.map(|x| p.jurisdictions[x].code.clone()),
+                        "reviewed": j.reviewed.map(|(d, _)| d.to_string()),
+                        "rules": j.rules.len(), "tests": j.tests.len(),
+                        "unverified": j.rules.iter().filter(|r| r.unverified.is_some()).count(),
+                        "chain": p.chain(i).iter().map(|&c| p.jurisdictions[c].code.clone()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+        }
+        Format::Text => {
+            writeln!(out, "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  reviewed", "code", "name", "extends", "rules", "tests", "unverified")?;
+            for j in &p.jurisdictions {
+                writeln!(
+                    out,
+                    "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  {}",
+                    j.code,
+                    j.name,
+                    j.parent.map(|x| p.jurisdictions[x].code.as_str()).unwrap_or("-"),
+                    j.rules.len(),
+                    j.tests.len(),
+                    j.rules.iter().filter(|r| r.unverified.is_some()).count(),
+                    j.reviewed.map(|(d, _)| d.to_string()).unwrap_or_else(|| "-".into())
+                )?;
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let tables = match tables(a.policies.as_deref(), None, err)? {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
+    match a.format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&tables.columns).unwrap_or_default())?,
+        Format::Text => {
+            for c in &tables.columns {
+                let ty = match &c.ty {
+                    ColumnType::Bool => "bool".to_string(),
+                    ColumnType::Int { lo, hi } => format!("int {lo}..={hi}"),
+                    ColumnType::Enum { name, .. } => name.clone(),
+                };
+                let default = c.default.map(|d| format!(" = {}", c.show(d))).unwrap_or_else(|| " (required when a rule needs it)".into());
+                writeln!(out, "{}: {ty}{default}", c.name)?;
+                if let Some(doc) = &c.doc {
+                    writeln!(out, "    {doc}")?;
+                }
+                if let ColumnType::Enum { variants, .. } = &c.ty {
+                    writeln!(out, "    values: {}", variants.join(", "))?;
+                }
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn explain(a: ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    if a.list {
+        for c in Code::ALL {
+            writeln!(out, "{}  {:<22} {}", c.as_str(), c.name(), c.summary())?;
+        }
+        return Ok(Exit::Ok);
+    }
+    let want = a.code.unwrap_or_default();
+    match Code::parse(&want) {
+        Some(c) => {
+            writeln!(out, "{} {} ({:?}): {}\n", c.as_str(), c.name(), c.severity(), c.summary())?;
+            writeln!(out, "{}", c.explanation())?;
+            Ok(Exit::Ok)
+        }
+        None => {
+            writeln!(err, "error: unknown code `{want}`")?;
+            writeln!(err, "  help: `mandate explain --list` lists every code")?;
+            Ok(Exit::Usage)
+        }
+    }
+}
+

@@ -1,0 +1,186 @@
+//! The command line: clap definitions and one function per command. Each
+//! command writes to the given streams and returns an [`Exit`], so tests
+//! call them without spawning a process.
+
+mod commands;
+mod decide;
+mod report;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+pub const DISCLAIMER: &str = "mandate informs; it is not legal advice. Check the cited law and consult counsel or your licensing board before acting.";
+
+/// Process exit codes (DESIGN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success, nothing to report.
+    Ok = 0,
+    /// Findings: errors in policies, failed tests.
+    Findings = 1,
+    /// Bad usage or I/O error.
+    Usage = 2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mandate",
+    version,
+    about = "Jurisdiction-aware confidentiality policy for therapists: must I report, may I disclose, or must I keep it confidential?",
+    long_about = "mandate compiles state-by-state confidentiality rules (child and elder abuse reporting, duty to warn, court orders, subpoenas, HIPAA) into checked decision tables and answers with the rule, the statute and the deadline.\n\nThe shipped corpus is built into the binary; commands read ./policies instead when it exists, or the PATH / --policies DIR you give.\n\nExit codes: 0 success, 1 findings (policy errors, failed tests), 2 usage or I/O error.",
+    after_help = "Examples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j NY --fact concern=danger_to_others --fact threat_serious=true --explain\n  mandate check policies/\n  mandate table TX --format markdown"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse, type-check and analyse policies; report errors and warnings
+    #[command(after_help = "Examples:\n  mandate check                 # ./policies, or the embedded corpus\n  mandate check policies/       # a corpus directory\n  mandate check policies/states/ca.policy   # the corpus that file belongs to\n  mandate check --format json")]
+    Check(CheckArgs),
+    /// Decide one situation in one jurisdiction
+    #[command(after_help = "Facts not given keep their schema default (`mandate schema` lists them).\n\nExamples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j tx --fact concern=elder_abuse --fact victim_age=70 --explain\n  mandate decide -j NY --fact concern=subpoena --format json\n  mandate decide -j CA --tables tables.json --fact concern=court_order")]
+    Decide(DecideArgs),
+    /// Print the compiled decision table of a jurisdiction
+    #[command(after_help = "Rows are in priority order: the first row whose conditions hold decides.\n\nExamples:\n  mandate table CA\n  mandate table US --format markdown\n  mandate table TX --format csv > tx.csv")]
+    Table(TableArgs),
+    /// Compile policies into a versioned JSON artifact with a content hash
+    #[command(after_help = "The file is written atomically. `mandate decide --tables FILE` loads it and refuses a file of another version or with a wrong hash.\n\nExamples:\n  mandate compile -o tables.json\n  mandate compile policies/ -o build/tables.json")]
+    Compile(CompileArgs),
+    /// Run the `test` blocks written in policy files
+    #[command(after_help = "Examples:\n  mandate test\n  mandate test policies/ --format json")]
+    Test(TestArgs),
+    /// List the jurisdictions the corpus knows
+    #[command(after_help = "Examples:\n  mandate jurisdictions\n  mandate jurisdictions --format json")]
+    Jurisdictions(ListArgs),
+    /// Show the facts and values the schema defines
+    #[command(after_help = "Examples:\n  mandate schema\n  mandate schema --format json")]
+    Schema(ListArgs),
+    /// Explain a diagnostic code
+    #[command(after_help = "Examples:\n  mandate explain E017\n  mandate explain conflict\n  mandate explain --list")]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// A corpus directory or a policy file [default: ./policies, else embedded]
+    pub path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Treat warnings as errors (exit 1 when there are any)
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DecideArgs {
+    /// Jurisdiction: two-letter postal code (any case) or US
+    #[arg(short, long)]
+    pub jurisdiction: String,
+    /// A fact as name=value; repeat for each fact
+    #[arg(short, long = "fact", value_name = "NAME=VALUE")]
+    pub facts: Vec<String>,
+    /// Show why: the rule's condition, what held, and the rules that did not match
+    #[arg(long)]
+    pub explain: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Read policies from this directory instead of the default corpus
+    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
+    pub policies: Option<PathBuf>,
+    /// Use a compiled artifact from `mandate compile`
+    #[arg(long, value_name = "FILE")]
+    pub tables: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TableArgs {
+    /// Jurisdiction: two-letter postal code (any case) or US
+    pub jurisdiction: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::table::TableFormat,
+    /// Read policies from this directory instead of the default corpus
+    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
+    pub policies: Option<PathBuf>,
+    /// Use a compiled artifact from `mandate compile`
+    #[arg(long, value_name = "FILE")]
+    pub tables: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompileArgs {
+    /// A corpus directory or a policy file [default: ./policies, else embedded]
+    pub path: Option<PathBuf>,
+    /// Where to write the artifact
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// A corpus directory or a policy file [default: ./policies, else embedded]
+    pub path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Read policies from this directory instead of the default corpus
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A code such as E017, or its name such as `conflict`
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let result = match cli.command {
+        Command::Check(a) => commands::check(a, out, err),
+        Command::Decide(a) => decide::decide(a, out, err),
+        Command::Table(a) => commands::table(a, out, err),
+        Command::Compile(a) => commands::compile(a, out, err),
+        Command::Test(a) => commands::test(a, out, err),
+        Command::Jurisdictions(a) => commands::jurisdictions(a, out, err),
+        Command::Schema(a) => commands::schema(a, out, err),
+        Command::Explain(a) => commands::explain(a, out, err),
+    };
+    // A closed pipe (e.g. `| head`) is not worth a panic or an error.
+    result.unwrap_or(Exit::Ok)
+}
+
+/// Parse arguments and run; what `main` calls.
+pub fn main_with_args<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Cli::try_parse_from(args) {
+        Ok(cli) => run(cli, out, err),
+        Err(e) => {
+            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let rendered = e.render().to_string();
+            let _ = if e.use_stderr() { write!(err, "{rendered}") } else { write!(out, "{rendered}") };
+            code
+        }
+    }
+}

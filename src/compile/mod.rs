@@ -1,0 +1,245 @@
+//! Each jurisdiction becomes one decision table. Rows are ordered by
+//! priority (more specific jurisdiction first, then `overrides`), so the
+//! evaluator can stop at the first match; conflicts and dead rules are
+//! found here, exactly, on the same regions the rows are built from.
+
+pub mod priority;
+pub mod region;
+
+use crate::check::{Decision, Program, Schema};
+use crate::diag::{Code, Diagnostic};
+use crate::source::Sources;
+use crate::table::{Column, ColumnType, Outcome, Row, Set, Table, Tables, Test};
+use priority::Effective;
+use region::Cube;
+
+/// Compile every jurisdiction. Tables are produced even when there are
+/// conflicts (the first rule in priority order wins there), but callers
+/// must treat error diagnostics as failure.
+pub fn compile(program: &Program, sources: &Sources) -> (Tables, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let columns = columns(&program.schema);
+    let mut tables = Vec::new();
+    for j in 0..program.jurisdictions.len() {
+        tables.push(compile_one(program, sources, j, &mut diags));
+    }
+    crate::diag::sort(&mut diags);
+    (Tables { columns, tables }, diags)
+}
+
+pub fn columns(schema: &Schema) -> Vec<Column> {
+    schema
+        .facts
+        .iter()
+        .map(|f| Column {
+            name: f.name.clone(),
+            ty: match f.ty {
+                crate::check::FactType::Bool => ColumnType::Bool,
+                crate::check::FactType::Int { lo, hi } => ColumnType::Int { lo, hi },
+                crate::check::FactType::Enum(e) => ColumnType::Enum {
+                    name: schema.enums[e].name.clone(),
+                    variants: schema.enums[e].variants.iter().map(|v| v.name.clone()).collect(),
+                },
+            },
+            default: f.default,
+            doc: f.doc.clone(),
+        })
+        .collect()
+}
+
+fn describe(schema: &Schema, d: &Decision) -> String {
+    let mut s = d.action.to_string();
+    if !d.to.is_empty() {
+        let names: Vec<&str> = d.to.iter().map(|&r| schema.recipients().variants[r].name.as_str()).collect();
+        s.push_str(&format!(" to [{}]", names.join(", ")));
+    }
+    match (&d.within, &d.written) {
+        (Some(w), Some(x)) => s.push_str(&format!(" within {}, in writing within {}", w.text, x.text)),
+        (Some(w), None) => s.push_str(&format!(" within {}", w.text)),
+        (None, Some(x)) => s.push_str(&format!(" in writing within {}", x.text)),
+        (None, None) => {}
+    }
+    s
+}
+
+fn compile_one(program: &Program, sources: &Sources, j: usize, diags: &mut Vec<Diagnostic>) -> Table {
+    let schema = &program.schema;
+    let jur = &program.jurisdictions[j];
+    let eff = priority::effective(program, j);
+    let mut cubes: Vec<Vec<Cube>> = Vec::with_capacity(eff.len());
+    for e in &eff {
+        let rule = e.rule(program);
+        match region::dnf(schema, &rule.cond) {
+            Ok(c) => cubes.push(c),
+            Err(region::TooBig) => {
+                if e.depth == 0 {
+                    diags.push(
+                        Diagnostic::new(Code::Limit, format!("the condition of `{}` expands to more than {} cases", rule.name, region::MAX_CUBES))
+                            .label(rule.name_span, "too complex")
+                            .help("split the rule into several rules with simpler conditions"),
+                    );
+                }
+                cubes.push(Vec::new());
+            }
+        }
+    }
+    let beats = priority::Beats::new(program, &eff);
+    let order = beats.order(&eff);
+
+    find_conflicts(program, j, &eff, &cubes, &beats, diags);
+    find_dead(program, &eff, &cubes, &beats, diags);
+
+    let mut rows = Vec::new();
+    let mut outcomes = Vec::new();
+    for &k in &order {
+        let e = &eff[k];
+        let rule = e.rule(program);
+        let owner = &program.jurisdictions[e.jur];
+        let outcome = outcomes.len() as u32;
+        outcomes.push(Outcome {
+            rule: format!("{}.{}", owner.code, rule.name),
+            jurisdiction: owner.code.clone(),
+            action: rule.decision.action,
+            to: rule.decision.to.iter().map(|&r| schema.recipients().variants[r].name.clone()).collect(),
+            within: rule.decision.within.as_ref().map(|d| d.text.clone()),
+            written_within: rule.decision.written.as_ref().map(|d| d.text.clone()),
+            citations: rule.cites.clone(),
+            notes: rule.notes.clone(),
+            unverified: rule.unverified.clone(),
+            file: sources.get(rule.span.file).name.clone(),
+            line: sources.line(rule.span),
+            condition: rule.when_text.clone(),
+        });
+        for cube in &cubes[k] {
+            rows.push(Row { tests: tests_of(schema, cube), outcome });
+        }
+    }
+    if let Some((dj, d)) = program.default_of(j) {
+        let owner = &program.jurisdictions[dj];
+        outcomes.push(Outcome {
+            rule: format!("{}.default", owner.code),
+            jurisdiction: owner.code.clone(),
+            action: d.action,
+            to: Vec::new(),
+            within: None,
+            written_within: None,
+            citations: d.cites.clone(),
+            notes: Vec::new(),
+            unverified: None,
+            file: sources.get(d.span.file).name.clone(),
+            line: sources.line(d.span),
+            condition: String::new(),
+        });
+        rows.push(Row { tests: Vec::new(), outcome: (outcomes.len() - 1) as u32 });
+    }
+    Table {
+        jurisdiction: jur.code.clone(),
+        name: jur.name.clone(),
+        chain: program.chain(j).iter().map(|&c| program.jurisdictions[c].code.clone()).collect(),
+        rows,
+        outcomes,
+    }
+}
+
+/// Tests for the columns a cube actually restricts.
+fn tests_of(schema: &Schema, cube: &Cube) -> Vec<Test> {
+    cube.iter()
+        .enumerate()
+        .filter(|(f, set)| **set != schema.domain(*f))
+        .map(|(f, set)| Test { col: f as u32, set: *set })
+        .collect()
+}
+
+/// Two rules of this jurisdiction conflict when some facts match both,
+/// no matching rule beats either of them, and they decide differently.
+/// Inherited pairs are checked when their own jurisdiction is compiled.
+fn find_conflicts(program: &Program, j: usize, eff: &[Effective], cubes: &[Vec<Cube>], beats: &priority::Beats, diags: &mut Vec<Diagnostic>) {
+    let schema = &program.schema;
+    let own: Vec<usize> = (0..eff.len()).filter(|&k| eff[k].depth == 0).collect();
+    for (x, &a) in own.iter().enumerate() {
+        for &b in &own[x + 1..] {
+            let (ra, rb) = (eff[a].rule(program), eff[b].rule(program));
+            if ra.decision == rb.decision || beats.beats(a, b) || beats.beats(b, a) {
+                continue;
+            }
+            let mut both: Vec<Cube> = Vec::new();
+            for ca in &cubes[a] {
+                for cb in &cubes[b] {
+                    if let Some(c) = region::intersect(ca, cb) {
+                        both.push(c);
+                    }
+                }
+            }
+            if both.is_empty() {
+                continue;
+            }
+            let stronger: Vec<Cube> = (0..eff.len()).filter(|&c| beats.beats(c, a) || beats.beats(c, b)).flat_map(|c| cubes[c].iter().cloned()).collect();
+            let clash = region::subtract_all(both, &stronger);
+            let Some(cube) = clash.first() else { continue };
+            let point = region::witness(schema, cube);
+            let mut read = Vec::new();
+            ra.cond.facts(&mut read);
+            rb.cond.facts(&mut read);
+            read.sort_unstable();
+            read.dedup();
+            let given: Vec<String> = read.iter().map(|&f| format!("{} = {}", schema.facts[f].name, schema.show_value(f, point[f]))).collect();
+            let code = &program.jurisdictions[j].code;
+            let test = format!(
+                "test \"{code}: {} or {}?\" {{\n  given {}\n  expect {}\n}}",
+                ra.name,
+                rb.name,
+                given.join(", "),
+                describe(schema, &ra.decision)
+            );
+            diags.push(
+                Diagnostic::new(Code::Conflict, format!("rules `{}` and `{}` conflict in `{code}`", ra.name, rb.name))
+                    .label(ra.name_span, format!("decides {}", describe(schema, &ra.decision)))
+                    .label(rb.name_span, format!("decides {}", describe(schema, &rb.decision)))
+                    .help(format!(
+                        "both match when {}, and neither overrides the other; add `overrides {}` to `{}` (or the reverse), or narrow a condition. Then pin the answer with this test (edit `expect` if `{}` should win):\n\n{test}",
+                        given.join(", "),
+                        rb.name,
+                        ra.name,
+                        rb.name
+                    )),
+            );
+        }
+    }
+}
+
+/// A rule of this jurisdiction that some stronger rules cover entirely.
+fn find_dead(program: &Program, eff: &[Effective], cubes: &[Vec<Cube>], beats: &priority::Beats, diags: &mut Vec<Diagnostic>) {
+    for (r, e) in eff.iter().enumerate() {
+        if e.depth != 0 {
+            continue;
+        }
+        let rule = e.rule(program);
+        if rule.allows.iter().any(|(c, _, _)| c == Code::DeadRule.as_str()) {
+            continue;
+        }
+        let stronger: Vec<usize> = (0..eff.len()).filter(|&c| beats.beats(c, r)).collect();
+        let minus: Vec<Cube> = stronger.iter().flat_map(|&c| cubes[c].iter().cloned()).collect();
+        if !region::subtract_all(cubes[r].clone(), &minus).is_empty() {
+            continue;
+        }
+        let shadows: Vec<String> = stronger
+            .iter()
+            .filter(|&&c| cubes[c].iter().any(|x| cubes[r].iter().any(|y| region::intersect(x, y).is_some())))
+            .map(|&c| format!("`{}.{}`", program.jurisdictions[eff[c].jur].code, eff[c].rule(program).name))
+            .collect();
+        let (msg, help) = if cubes[r].is_empty() {
+            (format!("rule `{}` can never match", rule.name), "its condition is unsatisfiable; correct it or delete the rule".to_string())
+        } else {
+            (
+                format!("rule `{}` can never decide: {} always {}", rule.name, shadows.join(", "), if shadows.len() == 1 { "wins" } else { "win" }),
+                "delete the rule, narrow the rules that shadow it, or add `overrides` if it should win".to_string(),
+            )
+        };
+        diags.push(Diagnostic::new(Code::DeadRule, msg).label(rule.name_span, "never decides").help(help));
+    }
+}
+
+/// Is a set the whole domain of its column? (Used by the linters.)
+pub fn is_full(schema: &Schema, f: usize, set: &Set) -> bool {
+    *set == schema.domain(f)
+}

@@ -1,0 +1,104 @@
+//! Where policy text comes from: a directory, one file, or the copy
+//! embedded in the binary at build time.
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::Sources;
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The name shown for embedded files: where they came from in the repo.
+pub const EMBEDDED_ROOT: &str = "policies";
+
+/// Errors that stop loading altogether (exit code 2); unreadable files
+/// inside a corpus are diagnostics instead, so the rest is still checked.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("`{0}` does not exist")]
+    NotFound(String),
+    #[error("cannot read `{path}`: {reason}")]
+    Io { path: String, reason: String },
+    #[error("`{0}` contains no .policy files")]
+    Empty(String),
+}
+
+/// A loaded corpus: the sources plus per-file problems found on the way.
+pub struct Loaded {
+    pub sources: Sources,
+    pub diags: Vec<Diagnostic>,
+}
+
+pub fn embedded() -> Loaded {
+    let mut sources = Sources::new();
+    for (name, text) in EMBEDDED {
+        sources.add(format!("{EMBEDDED_ROOT}/{name}"), *text);
+    }
+    Loaded { sources, diags: Vec::new() }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "policy") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Load a directory (every `.policy` below it, in path order) or a file.
+/// A file is checked with the corpus it belongs to: the nearest ancestor
+/// directory holding `schema.policy`.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let shown = path.display().to_string();
+    if !path.exists() {
+        return Err(LoadError::NotFound(shown));
+    }
+    let mut files = Vec::new();
+    if path.is_dir() {
+        walk(path, &mut files).map_err(|e| LoadError::Io { path: shown.clone(), reason: e.to_string() })?;
+    } else {
+        match path.ancestors().skip(1).take(4).find(|d| d.join("schema.policy").is_file()) {
+            Some(root) => walk(root, &mut files).map_err(|e| LoadError::Io { path: root.display().to_string(), reason: e.to_string() })?,
+            None => files.push(path.to_path_buf()),
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(LoadError::Empty(shown));
+    }
+    let mut sources = Sources::new();
+    let mut diags = Vec::new();
+    for f in files {
+        let name = f.display().to_string();
+        match std::fs::read(&f) {
+            Ok(bytes) if bytes.len() > crate::syntax::MAX_FILE_BYTES => diags.push(
+                Diagnostic::new(Code::Limit, format!("`{name}` is {} bytes, more than the limit of {} bytes", bytes.len(), crate::syntax::MAX_FILE_BYTES))
+                    .help("split the file; policy files are small"),
+            ),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    sources.add(name, text);
+                }
+                Err(e) => diags.push(
+                    Diagnostic::new(Code::Unreadable, format!("`{name}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+                        .help("save the file as UTF-8"),
+                ),
+            },
+            Err(e) => diags.push(Diagnostic::new(Code::Unreadable, format!("cannot read `{name}`: {e}")).help("check the file's permissions")),
+        }
+    }
+    Ok(Loaded { sources, diags })
+}
+
+/// `PATH` when given, else `./policies` when present, else the embedded
+/// corpus (DESIGN.md §5).
+pub fn resolve(path: Option<&Path>) -> Result<Loaded, LoadError> {
+    match path {
+        Some(p) => load(p),
+        None if Path::new("policies").is_dir() => load(Path::new("policies")),
+        None => Ok(embedded()),
+    }
+}

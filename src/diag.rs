@@ -1,0 +1,289 @@
+//! Diagnostics as plain data, plus the one table of stable codes.
+//!
+//! Stages return [`Diagnostic`] values; only the edge (CLI, tests) renders
+//! them, through [`render`], as miette reports. Keeping them as data lets
+//! every stage report all of a file's errors at once and lets `check`
+//! print JSON or SARIF from the same values.
+
+use crate::source::{Span, Sources};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $sev:ident, $name:literal, $summary:literal, $explain:literal;)*) => {
+        /// Every diagnostic code mandate can emit. Codes are stable: never
+        /// renumber or reuse one; retire it instead.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+            /// Short kebab-case name, used in docs and SARIF rule ids.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+            /// What `mandate explain CODE` prints.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explain,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    Syntax = "E001", Error, "syntax", "the text does not follow the grammar",
+        "The parser expected something else at the marked position.\n\nFix: compare the line with docs/language.md; a common cause is a missing `cite`, a missing closing brace, or a keyword used as a name.";
+    UnknownFact = "E002", Error, "unknown-fact", "a fact that the schema does not declare",
+        "Conditions, tests and `--fact` may only name facts declared with `fact` in the schema.\n\nExample:\n    when victim_ag < 18\nFix: correct the spelling (`victim_age`) or declare the fact in policies/schema.policy.";
+    UnknownVariant = "E003", Error, "unknown-variant", "a value that is not a variant of the expected enum",
+        "An enum fact can only be compared with variants of its own enum, and recipients must be variants of `Recipient`.\n\nExample:\n    when concern == child_abuses\nFix: use one of the variants listed in the help, or add the variant to the enum in the schema.";
+    UnknownType = "E004", Error, "unknown-type", "a fact type that is neither bool, int nor a declared enum",
+        "Fact types are `bool`, `int LO..=HI` or the name of an enum declared in the schema.\n\nFix: declare the enum or correct its name.";
+    UnknownJurisdiction = "E005", Error, "unknown-jurisdiction", "`extends` names a jurisdiction that does not exist",
+        "A jurisdiction can only extend one that is defined in the corpus (states extend `US`).\n\nFix: correct the code or add the parent's file.";
+    UnknownRule = "E006", Error, "unknown-rule", "`overrides` or `by` names a rule that does not exist",
+        "`overrides` may name rules of the same jurisdiction or of the jurisdictions it extends; a test's `by` names the rule expected to decide.\n\nFix: correct the rule name.";
+    TypeMismatch = "E007", Error, "type-mismatch", "a value of the wrong type",
+        "Booleans compare with `true`/`false`, integers with numbers, enums with their variants; `<`, `<=`, `>`, `>=` and ranges need an integer fact.\n\nExample:\n    when threat_serious == 3\nFix: use a value of the fact's type.";
+    OutOfRange = "E008", Error, "out-of-range", "an integer outside the fact's declared range",
+        "Integer facts declare a range (`int 0..=130`); literals and given values must lie inside it so that every analysis stays exact.\n\nFix: use a value inside the range or widen the range in the schema.";
+    Duplicate = "E009", Error, "duplicate", "a name defined twice",
+        "Enums, variants, facts, jurisdictions, rules within a jurisdiction, tests and given facts must be unique.\n\nFix: rename or remove one of the two definitions.";
+    MissingCite = "E010", Error, "missing-cite", "a rule without a citation",
+        "Every rule must say which statute or regulation it encodes with at least one `cite \"...\"`.\n\nFix: add the citation you read; if the source is uncertain add `unverified \"why\"` as well, never a guess.";
+    ExtendsCycle = "E011", Error, "extends-cycle", "jurisdictions extend each other in a cycle",
+        "Inheritance must end in a root jurisdiction (the federal baseline).\n\nFix: remove one `extends` from the cycle.";
+    FactComparison = "E012", Error, "fact-comparison", "a fact compared with another fact",
+        "Conditions compare a fact with a literal. Comparing two facts would make conflicts, gaps and diffs undecidable by the exact analyses mandate runs.\n\nFix: split the rule into cases that compare each fact with literals.";
+    InvalidDate = "E013", Error, "invalid-date", "a date that is not a real YYYY-MM-DD date",
+        "Dates are written `YYYY-MM-DD` and must exist on the calendar.\n\nFix: correct the date.";
+    InvalidDuration = "E014", Error, "invalid-duration", "a deadline that is not a duration",
+        "Durations are `immediately`, or a number followed by `h` (hours), `d` (days) or `w` (weeks), e.g. `24h`, `2d`.\n\nFix: rewrite the deadline in one of those forms; keep the statute's wording in a `note`.";
+    Schema = "E015", Error, "schema", "the schema is missing, repeated or incomplete",
+        "A corpus has exactly one `schema` block, and it declares `enum Recipient` (the recipients of `to [...]`).\n\nFix: add policies/schema.policy or remove the second schema.";
+    NoDefault = "E016", Error, "no-default", "a jurisdiction whose chain has no `default`",
+        "Every decision must be total: the root of each chain declares `default ACTION cite \"...\"`.\n\nFix: add a default to the root jurisdiction (the federal baseline uses `default must_not_disclose cite \"45 CFR 164.502(a)\"`).";
+    Conflict = "E017", Error, "conflict", "two rules match the same facts, neither beats the other, and they decide differently",
+        "A rule beats another when it `overrides` it or is declared in a more specific jurisdiction. When neither does, the answer would depend on declaration order, so mandate refuses it. The error shows a concrete set of facts where both rules match.\n\nFix: add `overrides other_rule` to the rule that should win, or narrow one condition. Paste the suggested test to pin the intended answer.";
+    OverrideCycle = "E018", Error, "override-cycle", "rules override each other in a cycle",
+        "`overrides` must describe a priority, so it cannot loop.\n\nFix: remove one `overrides` from the cycle.";
+    InvalidRange = "E019", Error, "invalid-range", "an empty integer range or an integer too large",
+        "Ranges are written `LO..=HI` with LO <= HI, and integers must fit in 64 bits.\n\nFix: swap or correct the bounds.";
+    InvalidCode = "E020", Error, "invalid-code", "a jurisdiction code that is not two capital letters",
+        "Jurisdictions are named by their two-letter postal code in capitals (`CA`, `DC`) or `US` for the federal baseline.\n\nFix: use the postal code.";
+    Limit = "E021", Error, "limit", "the input exceeds a size limit",
+        "mandate bounds its inputs so no file can make it hang: files up to 4 MiB, 64 levels of nesting, 64 variants per enum, 4096 terms per rule condition once expanded, 100,000 rules per jurisdiction.\n\nFix: split the file or simplify the condition.";
+    Unreadable = "E022", Error, "unreadable", "a policy file that cannot be read",
+        "The file could not be read, is not UTF-8 text, or is not a `.policy` file.\n\nFix: check the path and save the file as UTF-8.";
+    TestFailed = "E023", Error, "test-failed", "a `test` block whose expectation does not hold",
+        "The jurisdiction's compiled table decides differently from what the test expects. The report shows both decisions and the rule that decided.\n\nFix: correct the rule or the test, whichever disagrees with the statute.";
+    TestError = "E024", Error, "test-error", "a `test` block that cannot be evaluated",
+        "A rule that could decide needs a fact the test does not give and that has no default.\n\nFix: add the fact to `given`.";
+    DeadRule = "W001", Warning, "dead-rule", "a rule that can never decide",
+        "Every set of facts that matches this rule also matches a rule that beats it, so it never decides anything.\n\nFix: delete the rule, or narrow the rules that shadow it, or make it override them.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Code {
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s) || c.name() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// One finding, as data. The first label is the primary location.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    pub help: Option<String>,
+    pub labels: Vec<Label>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { code, message: message.into(), help: None, labels: Vec::new() }
+    }
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { span, text: text.into() });
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+    pub fn primary(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+}
+
+/// Sort diagnostics by file and position, so output is deterministic.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| {
+        let s = d.primary().unwrap_or_default();
+        (s.file, s.start, d.code, d.message.clone())
+    });
+}
+
+/// A miette report built from a [`Diagnostic`]: labels in the primary
+/// file stay on the report, labels in other files become related reports.
+#[derive(Debug)]
+struct Report {
+    code: Code,
+    message: String,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code.as_str()))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.code.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        }
+    }
+}
+
+fn report(diag: &Diagnostic, sources: &Sources) -> Report {
+    let primary_file = diag.primary().map(|s| s.file);
+    let mut labels = Vec::new();
+    let mut related = Vec::new();
+    for (i, label) in diag.labels.iter().enumerate() {
+        if Some(label.span.file) == primary_file {
+            let ls = LabeledSpan::new_with_span(Some(label.text.clone()), label.span.range());
+            labels.push(if i == 0 { LabeledSpan::new_primary_with_span(Some(label.text.clone()), label.span.range()) } else { ls });
+        } else {
+            let file = sources.get(label.span.file);
+            related.push(Report {
+                code: diag.code,
+                message: label.text.clone(),
+                help: None,
+                source: Some(NamedSource::new(file.name.clone(), file.text.clone())),
+                labels: vec![LabeledSpan::new_with_span(Some(label.text.clone()), label.span.range())],
+                related: Vec::new(),
+            });
+        }
+    }
+    Report {
+        code: diag.code,
+        message: diag.message.clone(),
+        help: diag.help.clone(),
+        source: primary_file.map(|f| {
+            let file = sources.get(f);
+            NamedSource::new(file.name.clone(), file.text.clone())
+        }),
+        labels,
+        related,
+    }
+}
+
+/// Render one diagnostic as text. No colour: output must be the same on a
+/// terminal, in a CI log and in a snapshot.
+pub fn render(diag: &Diagnostic, sources: &Sources) -> String {
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let mut out = String::new();
+    let r = report(diag, sources);
+    if handler.render_report(&mut out, &r).is_err() {
+        out = format!("{}: {}\n", diag.code, diag.message);
+    }
+    out
+}
+
+pub fn render_all(diags: &[Diagnostic], sources: &Sources) -> String {
+    diags.iter().map(|d| render(d, sources)).collect::<Vec<_>>().join("\n")
+}
+
+/// Edit distance, for "did you mean" suggestions.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate within a distance that still reads as a typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.len() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    suggest(name, candidates).map(|s| format!("did you mean `{s}`?"))
+}

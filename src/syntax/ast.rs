@@ -1,0 +1,272 @@
+//! The typed syntax tree. Every node carries an owned [`Span`]; spans
+//! compare equal to each other so trees compare by shape.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Schema(Schema),
+    Jurisdiction(Jurisdiction),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Str {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    pub enums: Vec<EnumDecl>,
+    pub facts: Vec<FactDecl>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDecl {
+    pub name: Ident,
+    pub variants: Vec<Variant>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: Ident,
+    pub doc: Option<Str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub default: Option<Literal>,
+    pub doc: Option<Str>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    Bool(Span),
+    /// `int` or `int LO..=HI`.
+    Int { range: Option<(Int, Int)>, span: Span },
+    Named(Ident),
+}
+
+/// An integer literal; `value` is `None` when it does not fit in 64 bits
+/// (reported by the lowering, kept so the tree stays complete).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Int {
+    pub value: i64,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Bool(bool, Span),
+    Int(Int),
+    Name(Ident),
+}
+
+impl Literal {
+    pub fn span(&self) -> Span {
+        match self {
+            Literal::Bool(_, s) => *s,
+            Literal::Int(i) => i.span,
+            Literal::Name(i) => i.span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jurisdiction {
+    pub code: Ident,
+    pub name: Str,
+    pub extends: Option<Ident>,
+    pub reviewed: Vec<DateLit>,
+    pub sources: Vec<Str>,
+    pub defaults: Vec<Default>,
+    pub allows: Vec<Allow>,
+    pub rules: Vec<Rule>,
+    pub tests: Vec<Test>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateLit {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Default {
+    pub action: ActionLit,
+    pub cites: Vec<Str>,
+    pub span: Span,
+}
+
+/// `allow CODE "why"`: suppresses a warning, with the reason written down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allow {
+    pub code: Ident,
+    pub reason: Str,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    MustReport,
+    MustDisclose,
+    MayDisclose,
+    MustNotDisclose,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [Action::MustReport, Action::MustDisclose, Action::MayDisclose, Action::MustNotDisclose];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::MustReport => "must_report",
+            Action::MustDisclose => "must_disclose",
+            Action::MayDisclose => "may_disclose",
+            Action::MustNotDisclose => "must_not_disclose",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionLit {
+    pub action: Action,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DurationLit {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub name: Ident,
+    pub when: Expr,
+    pub then: Then,
+    pub notes: Vec<Str>,
+    pub cites: Vec<Str>,
+    pub overrides: Vec<Ident>,
+    pub unverified: Option<Str>,
+    pub allows: Vec<Allow>,
+    pub span: Span,
+}
+
+/// What a rule or a test expectation decides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Then {
+    pub action: ActionLit,
+    pub to: Option<Vec<Ident>>,
+    pub within: Option<DurationLit>,
+    pub written: Option<DurationLit>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Or(Vec<Expr>, Span),
+    And(Vec<Expr>, Span),
+    Not(Box<Expr>, Span),
+    Cmp(Comparison),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Or(_, s) | Expr::And(_, s) | Expr::Not(_, s) => *s,
+            Expr::Cmp(c) => c.span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub fact: Ident,
+    pub test: CmpTest,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CmpTest {
+    /// A bare boolean fact: `threat_serious`.
+    IsTrue,
+    Op(CmpOp, Literal),
+    InList(Vec<Literal>, Span),
+    InRange(Int, Int),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Test {
+    pub name: Str,
+    pub given: Vec<Binding>,
+    pub expect: Expect,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub fact: Ident,
+    pub value: Literal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    pub then: Then,
+    pub by: Option<By>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum By {
+    Default(Span),
+    /// `name` or `JUR.name`.
+    Rule { jurisdiction: Option<Ident>, name: Ident },
+}

@@ -1,0 +1,476 @@
+//! pest pairs to AST, one `lower_<rule>` function per grammar rule.
+
+use super::ast::*;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/policy.pest"]
+struct PolicyParser;
+
+struct Lower {
+    file: FileId,
+    diags: Vec<Diagnostic>,
+}
+
+pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
+    let mut pairs = PolicyParser::parse(Rule::file, text).map_err(|e| vec![syntax_error(e, file)])?;
+    let mut lower = Lower { file, diags: Vec::new() };
+    let Some(top) = pairs.next() else {
+        return Ok(File { items: Vec::new() });
+    };
+    let ast = lower.lower_file(top);
+    if lower.diags.is_empty() {
+        Ok(ast)
+    } else {
+        Err(lower.diags)
+    }
+}
+
+/// Names users understand, instead of grammar rule names.
+fn friendly(r: &Rule) -> String {
+    match r {
+        Rule::EOI => "end of file".into(),
+        Rule::ident | Rule::qualified => "a name".into(),
+        Rule::string => "a quoted string".into(),
+        Rule::integer => "an integer".into(),
+        Rule::boolean => "`true` or `false`".into(),
+        Rule::date => "a date (YYYY-MM-DD)".into(),
+        Rule::duration => "a duration (`immediately`, `24h`, `2d`)".into(),
+        Rule::action => "an action (`must_report`, `must_disclose`, `may_disclose`, `must_not_disclose`)".into(),
+        Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)".into(),
+        Rule::in_op => "`in`".into(),
+        Rule::and_op => "`and`".into(),
+        Rule::or_op => "`or`".into(),
+        Rule::not_op => "`not`".into(),
+        Rule::schema => "`schema`".into(),
+        Rule::jurisdiction => "`jurisdiction`".into(),
+        Rule::enum_decl => "`enum`".into(),
+        Rule::fact_decl => "`fact`".into(),
+        Rule::reviewed => "`reviewed`".into(),
+        Rule::source => "`source`".into(),
+        Rule::default_decl => "`default`".into(),
+        Rule::allow => "`allow`".into(),
+        Rule::rule => "`rule`".into(),
+        Rule::test => "`test`".into(),
+        Rule::when => "`when`".into(),
+        Rule::then => "`then`".into(),
+        Rule::recipients => "`to [...]`".into(),
+        Rule::deadline | Rule::within => "`within`".into(),
+        Rule::written => "`in writing within`".into(),
+        Rule::note => "`note`".into(),
+        Rule::cite => "`cite`".into(),
+        Rule::overrides => "`overrides`".into(),
+        Rule::unverified => "`unverified`".into(),
+        Rule::given => "`given`".into(),
+        Rule::expect => "`expect`".into(),
+        Rule::by => "`by`".into(),
+        Rule::extends => "`extends`".into(),
+        Rule::int_type => "`int`".into(),
+        Rule::bool_type => "`bool`".into(),
+        Rule::int_range => "a range (`LO..=HI`)".into(),
+        Rule::list => "a list (`[a, b]`)".into(),
+        Rule::variant => "a variant".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
+    let (start, end) = match e.location {
+        pest::error::InputLocation::Pos(p) => (p, p),
+        pest::error::InputLocation::Span((s, t)) => (s, t),
+    };
+    let label = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, negatives } => {
+            let mut expected: Vec<String> = positives.iter().map(friendly).collect();
+            expected.sort();
+            expected.dedup();
+            let mut unexpected: Vec<String> = negatives.iter().map(friendly).collect();
+            unexpected.sort();
+            unexpected.dedup();
+            match (expected.is_empty(), unexpected.is_empty()) {
+                (false, _) => format!("expected {}", join_or(&expected)),
+                (true, false) => format!("unexpected {}", join_or(&unexpected)),
+                (true, true) => "unexpected input".to_string(),
+            }
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let help = if label.contains("`cite`") {
+        "every rule ends with its clauses: `note`, `cite` (required), `overrides`, `unverified`; check the line above for a missing quote or bracket"
+    } else {
+        "compare this line with the examples in docs/language.md"
+    };
+    Diagnostic::new(Code::Syntax, format!("syntax error: {label}"))
+        .label(Span::new(file, start, end.max(start)), label)
+        .help(help)
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+fn unescape(raw: &str) -> String {
+    let inner = &raw[1..raw.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Lower {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn lower_file(&mut self, pair: Pair<Rule>) -> File {
+        let mut items = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::schema => items.push(Item::Schema(self.lower_schema(p))),
+                Rule::jurisdiction => items.push(Item::Jurisdiction(self.lower_jurisdiction(p))),
+                Rule::EOI => {}
+                other => unreachable!("lower_file: unexpected {other:?}"),
+            }
+        }
+        File { items }
+    }
+
+    fn lower_ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident { name: pair.as_str().to_string(), span: self.span(&pair) }
+    }
+
+    fn lower_string(&self, pair: Pair<Rule>) -> Str {
+        Str { value: unescape(pair.as_str()), span: self.span(&pair) }
+    }
+
+    fn lower_integer(&mut self, pair: Pair<Rule>) -> Int {
+        let span = self.span(&pair);
+        let value = match pair.as_str().parse::<i64>() {
+            Ok(v) => v,
+            Err(_) => {
+                self.diags.push(
+                    Diagnostic::new(Code::InvalidRange, format!("integer `{}` does not fit in 64 bits", pair.as_str()))
+                        .label(span, "too large")
+                        .help("use a number between -9223372036854775808 and 9223372036854775807"),
+                );
+                0
+            }
+        };
+        Int { value, span }
+    }
+
+    fn lower_schema(&mut self, pair: Pair<Rule>) -> Schema {
+        let span = self.span(&pair);
+        let (mut enums, mut facts) = (Vec::new(), Vec::new());
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::enum_decl => enums.push(self.lower_enum_decl(p)),
+                Rule::fact_decl => facts.push(self.lower_fact_decl(p)),
+                other => unreachable!("lower_schema: unexpected {other:?}"),
+            }
+        }
+        Schema { enums, facts, span }
+    }
+
+    fn lower_enum_decl(&mut self, pair: Pair<Rule>) -> EnumDecl {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.lower_ident(inner.next().expect("lower_enum_decl: name"));
+        let variants = inner.map(|v| self.lower_variant(v)).collect();
+        EnumDecl { name, variants, span }
+    }
+
+    fn lower_variant(&mut self, pair: Pair<Rule>) -> Variant {
+        let mut inner = pair.into_inner();
+        let name = self.lower_ident(inner.next().expect("lower_variant: name"));
+        let doc = inner.next().map(|d| self.lower_string(d));
+        Variant { name, doc }
+    }
+
+    fn lower_fact_decl(&mut self, pair: Pair<Rule>) -> FactDecl {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.lower_ident(inner.next().expect("lower_fact_decl: name"));
+        let ty = self.lower_type(inner.next().expect("lower_fact_decl: type"));
+        let (mut default, mut doc) = (None, None);
+        for p in inner {
+            match p.as_rule() {
+                Rule::string => doc = Some(self.lower_string(p)),
+                _ => default = Some(self.lower_literal(p)),
+            }
+        }
+        FactDecl { name, ty, default, doc, span }
+    }
+
+    fn lower_type(&mut self, pair: Pair<Rule>) -> TypeExpr {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::bool_type => TypeExpr::Bool(span),
+            Rule::int_type => {
+                let mut inner = pair.into_inner();
+                let range = match (inner.next(), inner.next()) {
+                    (Some(lo), Some(hi)) => Some((self.lower_integer(lo), self.lower_integer(hi))),
+                    _ => None,
+                };
+                TypeExpr::Int { range, span }
+            }
+            Rule::named_type => TypeExpr::Named(self.lower_ident(pair.into_inner().next().expect("lower_type: name"))),
+            other => unreachable!("lower_type: unexpected {other:?}"),
+        }
+    }
+
+    fn lower_literal(&mut self, pair: Pair<Rule>) -> Literal {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::boolean => Literal::Bool(pair.as_str() == "true", span),
+            Rule::integer => Literal::Int(self.lower_integer(pair)),
+            Rule::ident => Literal::Name(self.lower_ident(pair)),
+            other => unreachable!("lower_literal: unexpected {other:?}"),
+        }
+    }
+
+    fn lower_jurisdiction(&mut self, pair: Pair<Rule>) -> Jurisdiction {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let code = self.lower_ident(inner.next().expect("lower_jurisdiction: code"));
+        let name = self.lower_string(inner.next().expect("lower_jurisdiction: name"));
+        let mut j = Jurisdiction {
+            code,
+            name,
+            extends: None,
+            reviewed: Vec::new(),
+            sources: Vec::new(),
+            defaults: Vec::new(),
+            allows: Vec::new(),
+            rules: Vec::new(),
+            tests: Vec::new(),
+            span,
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::extends => j.extends = Some(self.lower_ident(first(p))),
+                Rule::reviewed => {
+                    let d = first(p);
+                    j.reviewed.push(DateLit { text: d.as_str().to_string(), span: self.span(&d) });
+                }
+                Rule::source => j.sources.push(self.lower_string(first(p))),
+                Rule::default_decl => j.defaults.push(self.lower_default(p)),
+                Rule::allow => j.allows.push(self.lower_allow(p)),
+                Rule::rule => j.rules.push(self.lower_rule(p)),
+                Rule::test => j.tests.push(self.lower_test(p)),
+                other => unreachable!("lower_jurisdiction: unexpected {other:?}"),
+            }
+        }
+        j
+    }
+
+    fn lower_action(&self, pair: Pair<Rule>) -> ActionLit {
+        let action = Action::parse(pair.as_str()).expect("lower_action: grammar admits only the four actions");
+        ActionLit { action, span: self.span(&pair) }
+    }
+
+    fn lower_default(&mut self, pair: Pair<Rule>) -> Default {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let action = self.lower_action(inner.next().expect("lower_default: action"));
+        let cites = inner.map(|c| self.lower_string(first(c))).collect();
+        Default { action, cites, span }
+    }
+
+    fn lower_allow(&mut self, pair: Pair<Rule>) -> Allow {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let code = self.lower_ident(inner.next().expect("lower_allow: code"));
+        let reason = self.lower_string(inner.next().expect("lower_allow: reason"));
+        Allow { code, reason, span }
+    }
+
+    fn lower_rule(&mut self, pair: Pair<Rule>) -> Rule_ {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.lower_ident(inner.next().expect("lower_rule: name"));
+        let when = self.lower_expr(first(inner.next().expect("lower_rule: when")));
+        let then = self.lower_then(inner.next().expect("lower_rule: then").into_inner());
+        let mut rule = Rule_ {
+            name,
+            when,
+            then,
+            notes: Vec::new(),
+            cites: Vec::new(),
+            overrides: Vec::new(),
+            unverified: None,
+            allows: Vec::new(),
+            span,
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::note => rule.notes.push(self.lower_string(first(p))),
+                Rule::cite => rule.cites.push(self.lower_string(first(p))),
+                Rule::overrides => rule.overrides.extend(p.into_inner().map(|i| self.lower_ident(i))),
+                Rule::unverified => rule.unverified = Some(self.lower_string(first(p))),
+                Rule::allow => rule.allows.push(self.lower_allow(p)),
+                other => unreachable!("lower_rule: unexpected {other:?}"),
+            }
+        }
+        rule
+    }
+
+    /// Shared by `then` and `expect`: action, recipients, deadline.
+    fn lower_then<'a>(&mut self, mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> Then {
+        let action = self.lower_action(inner.next().expect("lower_then: action"));
+        let mut then = Then { action, to: None, within: None, written: None };
+        for p in inner {
+            match p.as_rule() {
+                Rule::recipients => then.to = Some(p.into_inner().map(|i| self.lower_ident(i)).collect()),
+                Rule::deadline => {
+                    for d in p.into_inner() {
+                        let kind = d.as_rule();
+                        let dur = first(d);
+                        let lit = DurationLit { text: dur.as_str().to_string(), span: self.span(&dur) };
+                        match kind {
+                            Rule::within => then.within = Some(lit),
+                            Rule::written => then.written = Some(lit),
+                            other => unreachable!("lower_then: unexpected deadline {other:?}"),
+                        }
+                    }
+                }
+                other => unreachable!("lower_then: unexpected {other:?}"),
+            }
+        }
+        then
+    }
+
+    fn lower_expr(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr => {
+                let mut parts: Vec<Expr> = pair.into_inner().filter(|p| p.as_rule() != Rule::or_op).map(|p| self.lower_expr(p)).collect();
+                if parts.len() == 1 {
+                    parts.pop().expect("lower_expr: one part")
+                } else {
+                    Expr::Or(parts, span)
+                }
+            }
+            Rule::disjunct => {
+                let mut parts: Vec<Expr> = pair.into_inner().filter(|p| p.as_rule() != Rule::and_op).map(|p| self.lower_expr(p)).collect();
+                if parts.len() == 1 {
+                    parts.pop().expect("lower_expr: one part")
+                } else {
+                    Expr::And(parts, span)
+                }
+            }
+            Rule::negation => {
+                let inner = pair.into_inner().find(|p| p.as_rule() != Rule::not_op).expect("lower_expr: negated operand");
+                Expr::Not(Box::new(self.lower_expr(inner)), span)
+            }
+            Rule::comparison => Expr::Cmp(self.lower_comparison(pair)),
+            other => unreachable!("lower_expr: unexpected {other:?}"),
+        }
+    }
+
+    fn lower_comparison(&mut self, pair: Pair<Rule>) -> Comparison {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let fact = self.lower_ident(inner.next().expect("lower_comparison: fact"));
+        let test = match inner.next() {
+            None => CmpTest::IsTrue,
+            Some(p) if p.as_rule() == Rule::membership => {
+                let target = p.into_inner().nth(1).expect("lower_comparison: membership target");
+                let tspan = self.span(&target);
+                match target.as_rule() {
+                    Rule::int_range => {
+                        let mut b = target.into_inner();
+                        let lo = self.lower_integer(b.next().expect("lower_comparison: lo"));
+                        let hi = self.lower_integer(b.next().expect("lower_comparison: hi"));
+                        CmpTest::InRange(lo, hi)
+                    }
+                    Rule::list => CmpTest::InList(target.into_inner().map(|l| self.lower_literal(l)).collect(), tspan),
+                    other => unreachable!("lower_comparison: unexpected target {other:?}"),
+                }
+            }
+            Some(op) => {
+                let op = match op.as_str() {
+                    "==" => CmpOp::Eq,
+                    "!=" => CmpOp::Ne,
+                    "<" => CmpOp::Lt,
+                    "<=" => CmpOp::Le,
+                    ">" => CmpOp::Gt,
+                    ">=" => CmpOp::Ge,
+                    other => unreachable!("lower_comparison: operator {other}"),
+                };
+                let value = self.lower_literal(inner.next().expect("lower_comparison: operand"));
+                CmpTest::Op(op, value)
+            }
+        };
+        Comparison { fact, test, span }
+    }
+
+    fn lower_test(&mut self, pair: Pair<Rule>) -> Test {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.lower_string(inner.next().expect("lower_test: name"));
+        let mut given = Vec::new();
+        let mut expect = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::given => {
+                    for b in p.into_inner() {
+                        let mut bi = b.into_inner();
+                        let fact = self.lower_ident(bi.next().expect("lower_test: binding fact"));
+                        let value = self.lower_literal(bi.next().expect("lower_test: binding value"));
+                        given.push(Binding { fact, value });
+                    }
+                }
+                Rule::expect => expect = Some(self.lower_expect(p)),
+                other => unreachable!("lower_test: unexpected {other:?}"),
+            }
+        }
+        Test { name, given, expect: expect.expect("lower_test: grammar requires expect"), span }
+    }
+
+    fn lower_expect(&mut self, pair: Pair<Rule>) -> Expect {
+        let span = self.span(&pair);
+        let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+        let by_pair = parts.iter().find(|p| p.as_rule() == Rule::by).cloned();
+        let then_pairs = parts.into_iter().filter(|p| p.as_rule() != Rule::by);
+        let then = self.lower_then(then_pairs);
+        let by = by_pair.map(|b| {
+            let target = first(b);
+            match target.as_rule() {
+                Rule::kw_default => By::Default(self.span(&target)),
+                Rule::qualified => {
+                    let mut ids: Vec<Ident> = target.into_inner().map(|i| self.lower_ident(i)).collect();
+                    let name = ids.pop().expect("lower_expect: qualified name");
+                    By::Rule { jurisdiction: ids.pop(), name }
+                }
+                other => unreachable!("lower_expect: unexpected by {other:?}"),
+            }
+        });
+        Expect { then, by, span }
+    }
+}
+
+type Rule_ = super::ast::Rule;
+
+fn first(pair: Pair<Rule>) -> Pair<Rule> {
+    pair.into_inner().next().expect("first: grammar guarantees an inner pair")
+}

@@ -1,0 +1,66 @@
+//! Text to typed AST. pest stays private to this module: the rest of the
+//! crate sees only [`ast`] and [`Diagnostic`]s.
+
+pub mod ast;
+mod lower;
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Sources, Span};
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Parentheses and brackets nested deeper than this are refused before
+/// parsing, so a hostile file cannot exhaust the parser's stack.
+pub const MAX_NESTING: usize = 64;
+
+/// Parse one file of the registry. On failure the diagnostics say why; a
+/// syntax error stops the file (pest reports the first one).
+pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Vec<Diagnostic>> {
+    let text = &sources.get(file).text;
+    if text.len() > MAX_FILE_BYTES {
+        return Err(vec![Diagnostic::new(
+            Code::Limit,
+            format!("file is {} bytes, more than the limit of {} bytes", text.len(), MAX_FILE_BYTES),
+        )
+        .label(Span::new(file, 0, 0), "this file")
+        .help("split the jurisdiction over several files or remove generated content")]);
+    }
+    if let Some((at, depth)) = too_deep(text) {
+        return Err(vec![Diagnostic::new(Code::Limit, format!("nesting deeper than {MAX_NESTING} levels"))
+            .label(Span::new(file, at, at + 1), format!("level {depth} starts here"))
+            .help("simplify the condition; deep nesting is never needed to express a statute")]);
+    }
+    lower::parse_file(text, file)
+}
+
+/// The first position where brackets nest deeper than [`MAX_NESTING`],
+/// ignoring strings and comments.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((i, depth));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}

@@ -1,0 +1,239 @@
+//! The evaluator: first matching row wins. A row that tests a fact nobody
+//! gave (and that has no default) is *unknown*; if an unknown row comes
+//! before the first sure match, the answer depends on that fact, so the
+//! evaluator refuses with an error naming it instead of falling through to
+//! a weaker answer.
+
+use super::{Column, ColumnType, Outcome, Table, Tables, Test};
+use crate::diag::did_you_mean;
+
+/// Fact values in column order, defaults already applied; `None` means
+/// unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub values: Vec<Option<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FactsError {
+    #[error("`{given}` is not of the form fact=value")]
+    Malformed { given: String },
+    #[error("unknown fact `{name}`{}", hint(.suggestion))]
+    UnknownFact { name: String, suggestion: Option<String>, known: Vec<String> },
+    #[error("`{value}` is not a value of `{fact}`{}; expected {expected}", hint(.suggestion))]
+    BadValue { fact: String, value: String, expected: String, suggestion: Option<String> },
+    #[error("`{fact}` is given twice")]
+    Repeated { fact: String },
+}
+
+fn hint(s: &Option<String>) -> String {
+    s.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+impl Facts {
+    /// Unknown everywhere except where a default applies.
+    pub fn defaults(columns: &[Column]) -> Facts {
+        Facts { values: columns.iter().map(|c| c.default).collect() }
+    }
+
+    /// Parse `fact=value` pairs as users type them on the command line.
+    pub fn parse<S: AsRef<str>>(columns: &[Column], pairs: &[S]) -> Result<Facts, FactsError> {
+        let mut facts = Facts::defaults(columns);
+        let mut seen = vec![false; columns.len()];
+        for pair in pairs {
+            let pair = pair.as_ref();
+            let Some((name, value)) = pair.split_once('=') else {
+                return Err(FactsError::Malformed { given: pair.to_string() });
+            };
+            let (name, value) = (name.trim(), value.trim());
+            if name.is_empty() || value.is_empty() {
+                return Err(FactsError::Malformed { given: pair.to_string() });
+            }
+            let Some(col) = columns.iter().position(|c| c.name == name) else {
+                return Err(FactsError::UnknownFact {
+                    name: name.to_string(),
+                    suggestion: did_you_mean(name, columns.iter().map(|c| c.name.as_str())),
+                    known: columns.iter().map(|c| c.name.clone()).collect(),
+                });
+            };
+            if seen[col] {
+                return Err(FactsError::Repeated { fact: name.to_string() });
+            }
+            seen[col] = true;
+            facts.values[col] = Some(parse_value(&columns[col], value)?);
+        }
+        Ok(facts)
+    }
+
+    /// Set one fact by index (used by tests and generators).
+    pub fn set(&mut self, col: usize, value: i64) {
+        self.values[col] = Some(value);
+    }
+}
+
+fn parse_value(col: &Column, value: &str) -> Result<i64, FactsError> {
+    let bad = |expected: String, suggestion: Option<String>| FactsError::BadValue {
+        fact: col.name.clone(),
+        value: value.to_string(),
+        expected,
+        suggestion,
+    };
+    match &col.ty {
+        ColumnType::Bool => match value {
+            "true" | "yes" => Ok(1),
+            "false" | "no" => Ok(0),
+            _ => Err(bad("`true` or `false`".into(), None)),
+        },
+        ColumnType::Int { lo, hi } => match value.parse::<i64>() {
+            Ok(v) if v >= *lo && v <= *hi => Ok(v),
+            _ => Err(bad(format!("an integer from {lo} to {hi}"), None)),
+        },
+        ColumnType::Enum { variants, .. } => match variants.iter().position(|v| v == value) {
+            Some(i) => Ok(i as i64),
+            None => Err(bad(
+                format!("one of {}", variants.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+                did_you_mean(value, variants.iter().map(String::as_str)),
+            )),
+        },
+    }
+}
+
+/// The winning row and its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decided {
+    pub row: usize,
+    pub outcome: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    #[error("the decision needs {}, which {} not given and {} no default (needed by {})",
+        list(.facts), if .facts.len() == 1 { "was" } else { "were" }, if .facts.len() == 1 { "has" } else { "have" }, list(.rules))]
+    Missing { facts: Vec<String>, rules: Vec<String> },
+    #[error("the table of `{jurisdiction}` has no row for these facts")]
+    NoRow { jurisdiction: String },
+    #[error("fact values do not fit the table: expected {expected} columns, got {got}")]
+    Shape { expected: usize, got: usize },
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+enum RowState {
+    Match,
+    NoMatch(usize),
+    Unknown(Vec<usize>),
+}
+
+#[inline]
+fn row_state(tests: &[Test], values: &[Option<i64>]) -> RowState {
+    let mut unknown = Vec::new();
+    for (i, t) in tests.iter().enumerate() {
+        match values.get(t.col as usize).copied().flatten() {
+            Some(v) if t.set.contains(v) => {}
+            Some(_) => return RowState::NoMatch(i),
+            None => unknown.push(t.col as usize),
+        }
+    }
+    if unknown.is_empty() {
+        RowState::Match
+    } else {
+        RowState::Unknown(unknown)
+    }
+}
+
+/// A row that did not decide, and the first test it failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub row: usize,
+    pub failed: Test,
+}
+
+/// Why a table could not decide: the unknown facts (column indices) and
+/// the rules that need them; both empty when no row matched at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecided {
+    pub missing: Vec<usize>,
+    pub rules: Vec<String>,
+}
+
+impl Table {
+    /// The hot path: the first row all of whose tests hold. `values` must
+    /// have one entry per column.
+    #[inline]
+    pub fn decide(&self, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+        'rows: for (i, row) in self.rows.iter().enumerate() {
+            for t in &row.tests {
+                match values.get(t.col as usize).copied().flatten() {
+                    Some(v) if t.set.contains(v) => {}
+                    Some(_) => continue 'rows,
+                    None => return self.decide_partial(values),
+                }
+            }
+            return Ok(Decided { row: i, outcome: row.outcome as usize });
+        }
+        Err(Undecided { missing: Vec::new(), rules: Vec::new() })
+    }
+
+    /// Slow path, taken only when some fact is unknown: collect every
+    /// unknown row before the first sure match and refuse if there is one.
+    fn decide_partial(&self, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+        let mut missing: Vec<usize> = Vec::new();
+        let mut rules: Vec<String> = Vec::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            match row_state(&row.tests, values) {
+                RowState::NoMatch(_) => {}
+                RowState::Match => {
+                    if missing.is_empty() {
+                        return Ok(Decided { row: i, outcome: row.outcome as usize });
+                    }
+                    break;
+                }
+                RowState::Unknown(cols) => {
+                    missing.extend(cols);
+                    let rule = &self.outcomes[row.outcome as usize].rule;
+                    if !rules.contains(rule) {
+                        rules.push(rule.clone());
+                    }
+                }
+            }
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        Err(Undecided { missing, rules })
+    }
+
+    /// The rows before the winner and why each did not match.
+    pub fn skipped(&self, facts: &Facts, decided: &Decided) -> Vec<Skipped> {
+        self.rows[..decided.row]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| match row_state(&row.tests, &facts.values) {
+                RowState::NoMatch(t) => Some(Skipped { row: i, failed: row.tests[t] }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn outcome(&self, decided: &Decided) -> &Outcome {
+        &self.outcomes[decided.outcome]
+    }
+}
+
+impl Tables {
+    /// Decide with checks on the shape of the facts and errors that name
+    /// facts by name.
+    pub fn decide(&self, table: &Table, facts: &Facts) -> Result<Decided, EvalError> {
+        if facts.values.len() != self.columns.len() {
+            return Err(EvalError::Shape { expected: self.columns.len(), got: facts.values.len() });
+        }
+        table.decide(&facts.values).map_err(|u| {
+            if u.missing.is_empty() {
+                EvalError::NoRow { jurisdiction: table.jurisdiction.clone() }
+            } else {
+                EvalError::Missing { facts: u.missing.iter().map(|&c| self.columns[c].name.clone()).collect(), rules: u.rules }
+            }
+        })
+    }
+}

@@ -1,0 +1,212 @@
+//! The shared core: a compiled decision table is plain data (columns, rows,
+//! outcomes with provenance) and one evaluator answers every jurisdiction.
+
+mod artifact;
+mod eval;
+mod render;
+
+pub use artifact::{load_artifact, save_artifact, ArtifactError, FORMAT};
+pub use eval::{Decided, EvalError, Facts, FactsError, Skipped, Undecided};
+pub use render::{render_table, TableFormat};
+
+use crate::syntax::ast::Action;
+use serde::{Deserialize, Serialize};
+
+/// The values a column may take in one row: a bit set for booleans and
+/// enums (bit i = value i), an inclusive interval for integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Set {
+    Mask(u64),
+    Range(i64, i64),
+}
+
+impl Set {
+    #[inline]
+    pub fn contains(&self, v: i64) -> bool {
+        match *self {
+            Set::Mask(m) => (0..64).contains(&v) && m & (1u64 << v) != 0,
+            Set::Range(lo, hi) => lo <= v && v <= hi,
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        match *self {
+            Set::Mask(m) => m == 0,
+            Set::Range(lo, hi) => lo > hi,
+        }
+    }
+    pub fn intersect(&self, other: &Set) -> Set {
+        match (*self, *other) {
+            (Set::Mask(a), Set::Mask(b)) => Set::Mask(a & b),
+            (Set::Range(a, b), Set::Range(c, d)) => Set::Range(a.max(c), b.min(d)),
+            // Sets of different kinds never meet on one column; checked
+            // programs cannot produce this, but stay total.
+            _ => Set::Mask(0),
+        }
+    }
+    pub fn is_subset(&self, other: &Set) -> bool {
+        self.is_empty() || self.intersect(other) == *self
+    }
+    /// `self \ other` as disjoint sets (at most two for intervals).
+    pub fn subtract(&self, other: &Set) -> Vec<Set> {
+        match (*self, *other) {
+            (Set::Mask(a), Set::Mask(b)) => {
+                let r = a & !b;
+                if r == 0 {
+                    vec![]
+                } else {
+                    vec![Set::Mask(r)]
+                }
+            }
+            (Set::Range(a, b), Set::Range(c, d)) => {
+                if d < a || c > b {
+                    return vec![*self];
+                }
+                let mut out = Vec::new();
+                if c > a {
+                    out.push(Set::Range(a, c - 1));
+                }
+                if d < b {
+                    out.push(Set::Range(d + 1, b));
+                }
+                out
+            }
+            _ => vec![*self],
+        }
+    }
+    /// The smallest value in the set, used to build witnesses.
+    pub fn first(&self) -> Option<i64> {
+        match *self {
+            Set::Mask(m) if m != 0 => Some(m.trailing_zeros() as i64),
+            Set::Range(lo, hi) if lo <= hi => Some(lo),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ColumnType {
+    Bool,
+    Int { lo: i64, hi: i64 },
+    Enum { name: String, variants: Vec<String> },
+}
+
+/// One fact of the schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    #[serde(flatten)]
+    pub ty: ColumnType,
+    pub default: Option<i64>,
+    pub doc: Option<String>,
+}
+
+impl Column {
+    pub fn show(&self, v: i64) -> String {
+        match &self.ty {
+            ColumnType::Bool => (v != 0).to_string(),
+            ColumnType::Int { .. } => v.to_string(),
+            ColumnType::Enum { variants, .. } => variants.get(v as usize).cloned().unwrap_or_else(|| v.to_string()),
+        }
+    }
+    pub fn domain(&self) -> Set {
+        match &self.ty {
+            ColumnType::Bool => Set::Mask(0b11),
+            ColumnType::Int { lo, hi } => Set::Range(*lo, *hi),
+            ColumnType::Enum { variants, .. } => Set::Mask(crate::check::mask_of(variants.len())),
+        }
+    }
+    /// A set written as a condition: `concern = child_abuse`,
+    /// `victim_age in 0..=17`, `threat_serious = true`.
+    pub fn show_set(&self, set: &Set) -> String {
+        match (set, &self.ty) {
+            (Set::Range(lo, hi), ColumnType::Int { lo: dlo, hi: dhi }) => {
+                if lo == hi {
+                    format!("{} = {}", self.name, lo)
+                } else if lo == dlo {
+                    format!("{} <= {}", self.name, hi)
+                } else if hi == dhi {
+                    format!("{} >= {}", self.name, lo)
+                } else {
+                    format!("{} in {}..={}", self.name, lo, hi)
+                }
+            }
+            (Set::Mask(m), _) => {
+                let vals: Vec<String> = (0..64).filter(|i| m & (1u64 << i) != 0).map(|i| self.show(i)).collect();
+                if vals.len() == 1 {
+                    format!("{} = {}", self.name, vals[0])
+                } else {
+                    format!("{} in [{}]", self.name, vals.join(", "))
+                }
+            }
+            (Set::Range(lo, hi), _) => format!("{} in {}..={}", self.name, lo, hi),
+        }
+    }
+}
+
+/// One column test of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Test {
+    pub col: u32,
+    pub set: Set,
+}
+
+/// A row matches when every test holds; columns without a test match any
+/// value (and do not need the fact to be known).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub tests: Vec<Test>,
+    pub outcome: u32,
+}
+
+/// What a row decides, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// `CA.child_abuse`, or `US.default`.
+    pub rule: String,
+    pub jurisdiction: String,
+    pub action: Action,
+    pub to: Vec<String>,
+    pub within: Option<String>,
+    pub written_within: Option<String>,
+    pub citations: Vec<String>,
+    pub notes: Vec<String>,
+    pub unverified: Option<String>,
+    pub file: String,
+    pub line: usize,
+    /// The rule's condition as written (empty for a default).
+    pub condition: String,
+}
+
+/// The compiled table of one jurisdiction. Rows are ordered so that the
+/// first matching row is the winner; the last row is the default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub jurisdiction: String,
+    pub name: String,
+    /// The jurisdiction and its ancestors, most specific first.
+    pub chain: Vec<String>,
+    pub rows: Vec<Row>,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Every compiled jurisdiction over one schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tables {
+    pub columns: Vec<Column>,
+    /// Sorted by jurisdiction code.
+    pub tables: Vec<Table>,
+}
+
+impl Tables {
+    pub fn get(&self, code: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.jurisdiction.eq_ignore_ascii_case(code))
+    }
+    pub fn codes(&self) -> Vec<&str> {
+        self.tables.iter().map(|t| t.jurisdiction.as_str()).collect()
+    }
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
