@@ -33,7 +33,10 @@ pub fn embedded() -> Loaded {
     for (name, text) in EMBEDDED {
         sources.add(format!("{EMBEDDED_ROOT}/{name}"), *text);
     }
-    Loaded { sources, diags: Vec::new() }
+    Loaded {
+        sources,
+        diags: Vec::new(),
+    }
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -58,10 +61,21 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     }
     let mut files = Vec::new();
     if path.is_dir() {
-        walk(path, &mut files).map_err(|e| LoadError::Io { path: shown.clone(), reason: e.to_string() })?;
+        walk(path, &mut files).map_err(|e| LoadError::Io {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
     } else {
-        match path.ancestors().skip(1).take(4).find(|d| d.join("schema.policy").is_file()) {
-            Some(root) => walk(root, &mut files).map_err(|e| LoadError::Io { path: root.display().to_string(), reason: e.to_string() })?,
+        match path
+            .ancestors()
+            .skip(1)
+            .take(4)
+            .find(|d| d.join("schema.policy").is_file())
+        {
+            Some(root) => walk(root, &mut files).map_err(|e| LoadError::Io {
+                path: root.display().to_string(),
+                reason: e.to_string(),
+            })?,
             None => files.push(path.to_path_buf()),
         }
     }
@@ -75,19 +89,35 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         let name = f.display().to_string();
         match std::fs::read(&f) {
             Ok(bytes) if bytes.len() > crate::syntax::MAX_FILE_BYTES => diags.push(
-                Diagnostic::new(Code::Limit, format!("`{name}` is {} bytes, more than the limit of {} bytes", bytes.len(), crate::syntax::MAX_FILE_BYTES))
-                    .help("split the file; policy files are small"),
+                Diagnostic::new(
+                    Code::Limit,
+                    format!(
+                        "`{name}` is {} bytes, more than the limit of {} bytes",
+                        bytes.len(),
+                        crate::syntax::MAX_FILE_BYTES
+                    ),
+                )
+                .help("split the file; policy files are small"),
             ),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
                     sources.add(name, text);
                 }
                 Err(e) => diags.push(
-                    Diagnostic::new(Code::Unreadable, format!("`{name}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
-                        .help("save the file as UTF-8"),
+                    Diagnostic::new(
+                        Code::Unreadable,
+                        format!(
+                            "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                    .help("save the file as UTF-8"),
                 ),
             },
-            Err(e) => diags.push(Diagnostic::new(Code::Unreadable, format!("cannot read `{name}`: {e}")).help("check the file's permissions")),
+            Err(e) => diags.push(
+                Diagnostic::new(Code::Unreadable, format!("cannot read `{name}`: {e}"))
+                    .help("check the file's permissions"),
+            ),
         }
     }
     Ok(Loaded { sources, diags })

@@ -5,7 +5,7 @@
 //! every stage report all of a file's errors at once and lets `check`
 //! print JSON or SARIF from the same values.
 
-use crate::source::{Span, Sources};
+use crate::source::{Sources, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
 use std::sync::Arc;
@@ -108,7 +108,10 @@ impl fmt::Display for Code {
 
 impl Code {
     pub fn parse(s: &str) -> Option<Code> {
-        Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s) || c.name() == s)
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s) || c.name() == s)
     }
 }
 
@@ -129,10 +132,18 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, message: message.into(), help: None, labels: Vec::new() }
+        Diagnostic {
+            code,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+        }
     }
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, text: text.into() });
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
         self
     }
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -188,7 +199,9 @@ impl miette::Diagnostic for Report {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -204,7 +217,9 @@ impl miette::Diagnostic for Report {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -216,7 +231,11 @@ fn report(diag: &Diagnostic, sources: &Sources) -> Report {
     for (i, label) in diag.labels.iter().enumerate() {
         if Some(label.span.file) == primary_file {
             let ls = LabeledSpan::new_with_span(Some(label.text.clone()), label.span.range());
-            labels.push(if i == 0 { LabeledSpan::new_primary_with_span(Some(label.text.clone()), label.span.range()) } else { ls });
+            labels.push(if i == 0 {
+                LabeledSpan::new_primary_with_span(Some(label.text.clone()), label.span.range())
+            } else {
+                ls
+            });
         } else {
             let file = sources.get(label.span.file);
             related.push(Report {
@@ -224,7 +243,10 @@ fn report(diag: &Diagnostic, sources: &Sources) -> Report {
                 message: label.text.clone(),
                 help: None,
                 source: Some(NamedSource::new(file.name.clone(), file.text.clone())),
-                labels: vec![LabeledSpan::new_with_span(Some(label.text.clone()), label.span.range())],
+                labels: vec![LabeledSpan::new_with_span(
+                    Some(label.text.clone()),
+                    label.span.range(),
+                )],
                 related: Vec::new(),
             });
         }
@@ -245,7 +267,8 @@ fn report(diag: &Diagnostic, sources: &Sources) -> Report {
 /// Render one diagnostic as text. No colour: output must be the same on a
 /// terminal, in a CI log and in a snapshot.
 pub fn render(diag: &Diagnostic, sources: &Sources) -> String {
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     let mut out = String::new();
     let r = report(diag, sources);
     if handler.render_report(&mut out, &r).is_err() {
@@ -255,7 +278,11 @@ pub fn render(diag: &Diagnostic, sources: &Sources) -> String {
 }
 
 pub fn render_all(diags: &[Diagnostic], sources: &Sources) -> String {
-    diags.iter().map(|d| render(d, sources)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| render(d, sources))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Edit distance, for "did you mean" suggestions.
@@ -284,6 +311,9 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     suggest(name, candidates).map(|s| format!("did you mean `{s}`?"))
 }

@@ -22,11 +22,34 @@ pub struct Interpreted {
 pub fn interpret(program: &Program, j: usize, facts: &[i64]) -> Interpreted {
     let eff = effective(program, j);
     let beats = Beats::new(program, &eff);
-    let matching: Vec<usize> = (0..eff.len()).filter(|&k| eff[k].rule(program).cond.eval(facts)).collect();
-    let maximal: Vec<usize> = matching.iter().copied().filter(|&a| !matching.iter().any(|&b| beats.beats(b, a))).collect();
-    let winners = maximal.iter().map(|&k| format!("{}.{}", program.jurisdictions[eff[k].jur].code, eff[k].rule(program).name)).collect();
+    let matching: Vec<usize> = (0..eff.len())
+        .filter(|&k| eff[k].rule(program).cond.eval(facts))
+        .collect();
+    let maximal: Vec<usize> = matching
+        .iter()
+        .copied()
+        .filter(|&a| !matching.iter().any(|&b| beats.beats(b, a)))
+        .collect();
+    let winners = maximal
+        .iter()
+        .map(|&k| {
+            format!(
+                "{}.{}",
+                program.jurisdictions[eff[k].jur].code,
+                eff[k].rule(program).name
+            )
+        })
+        .collect();
     match maximal.first() {
-        Some(&k) => Interpreted { decision: Some(eff[k].rule(program).decision.clone()), default_action: None, winners },
-        None => Interpreted { decision: None, default_action: program.default_of(j).map(|(_, d)| d.action), winners },
+        Some(&k) => Interpreted {
+            decision: Some(eff[k].rule(program).decision.clone()),
+            default_action: None,
+            winners,
+        },
+        None => Interpreted {
+            decision: None,
+            default_action: program.default_of(j).map(|(_, d)| d.action),
+            winners,
+        },
     }
 }

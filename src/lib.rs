@@ -76,5 +76,10 @@ pub fn analyse(sources: Sources, mut diags: Vec<Diagnostic>) -> Analysis {
         }
     }
     diag::sort(&mut diags);
-    Analysis { sources, program, tables, diags }
+    Analysis {
+        sources,
+        program,
+        tables,
+        diags,
+    }
 }

@@ -1,4 +1,8 @@
 fn main() {
-    let exit = mandate::cli::main_with_args(std::env::args_os(), &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    let exit = mandate::cli::main_with_args(
+        std::env::args_os(),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
     std::process::exit(exit as i32);
 }

@@ -69,7 +69,11 @@ impl std::fmt::Display for Date {
 impl Date {
     /// Days since 0000-03-01, enough to compare ages of reviews.
     pub fn ordinal(&self) -> i64 {
-        let (y, m) = if self.month <= 2 { (self.year as i64 - 1, self.month as i64 + 9) } else { (self.year as i64, self.month as i64 - 3) };
+        let (y, m) = if self.month <= 2 {
+            (self.year as i64 - 1, self.month as i64 + 9)
+        } else {
+            (self.year as i64, self.month as i64 - 3)
+        };
         365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + self.day as i64 - 1
     }
 }
@@ -211,7 +215,11 @@ impl Schema {
         match self.facts[fact].ty {
             FactType::Bool => (value != 0).to_string(),
             FactType::Int { .. } => value.to_string(),
-            FactType::Enum(e) => self.enums[e].variants.get(value as usize).map(|v| v.name.clone()).unwrap_or_else(|| value.to_string()),
+            FactType::Enum(e) => self.enums[e]
+                .variants
+                .get(value as usize)
+                .map(|v| v.name.clone())
+                .unwrap_or_else(|| value.to_string()),
         }
     }
 }
@@ -240,10 +248,14 @@ impl Program {
         out
     }
     pub fn jurisdiction_index(&self, code: &str) -> Option<usize> {
-        self.jurisdictions.iter().position(|j| j.code.eq_ignore_ascii_case(code))
+        self.jurisdictions
+            .iter()
+            .position(|j| j.code.eq_ignore_ascii_case(code))
     }
     /// The effective `default` of a jurisdiction: the nearest in its chain.
     pub fn default_of(&self, j: usize) -> Option<(usize, &DefaultDef)> {
-        self.chain(j).into_iter().find_map(|c| self.jurisdictions[c].default.as_ref().map(|d| (c, d)))
+        self.chain(j)
+            .into_iter()
+            .find_map(|c| self.jurisdictions[c].default.as_ref().map(|d| (c, d)))
     }
 }

@@ -22,7 +22,10 @@ fn err(code: Code, msg: impl Into<String>, span: Span, label: impl Into<String>)
 
 impl<'a> Checker<'a> {
     pub fn new(sources: &'a Sources) -> Checker<'a> {
-        Checker { sources, diags: Vec::new() }
+        Checker {
+            sources,
+            diags: Vec::new(),
+        }
     }
 
     pub fn finish(mut self) -> Vec<Diagnostic> {
@@ -35,12 +38,33 @@ impl<'a> Checker<'a> {
     }
 
     pub fn program(&mut self, files: &[ast::File]) -> Option<Program> {
-        let schemas: Vec<&ast::Schema> = files.iter().flat_map(|f| &f.items).filter_map(|i| if let ast::Item::Schema(s) = i { Some(s) } else { None }).collect();
-        let jurs: Vec<&ast::Jurisdiction> =
-            files.iter().flat_map(|f| &f.items).filter_map(|i| if let ast::Item::Jurisdiction(j) = i { Some(j) } else { None }).collect();
+        let schemas: Vec<&ast::Schema> = files
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter_map(|i| {
+                if let ast::Item::Schema(s) = i {
+                    Some(s)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let jurs: Vec<&ast::Jurisdiction> = files
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter_map(|i| {
+                if let ast::Item::Jurisdiction(j) = i {
+                    Some(j)
+                } else {
+                    None
+                }
+            })
+            .collect();
         let schema_ast = match schemas.as_slice() {
             [] => {
-                let mut d = Diagnostic::new(Code::Schema, "no `schema` block found").help("add policies/schema.policy with the shared vocabulary (see docs/language.md)");
+                let mut d = Diagnostic::new(Code::Schema, "no `schema` block found").help(
+                    "add policies/schema.policy with the shared vocabulary (see docs/language.md)",
+                );
                 if let Some(j) = jurs.first() {
                     d = d.label(j.code.span, "this jurisdiction needs a schema");
                 }
@@ -51,9 +75,14 @@ impl<'a> Checker<'a> {
             [first, rest @ ..] => {
                 for s in rest {
                     self.push(
-                        err(Code::Schema, "more than one `schema` block", s.span, "second schema")
-                            .label(first.span, "first schema here")
-                            .help("keep one schema for the whole corpus, in policies/schema.policy"),
+                        err(
+                            Code::Schema,
+                            "more than one `schema` block",
+                            s.span,
+                            "second schema",
+                        )
+                        .label(first.span, "first schema here")
+                        .help("keep one schema for the whole corpus, in policies/schema.policy"),
                     );
                 }
                 *first
@@ -61,7 +90,10 @@ impl<'a> Checker<'a> {
         };
         let schema = self.check_schema(schema_ast)?;
         let jurisdictions = self.check_jurisdictions(&schema, &jurs);
-        Some(Program { schema, jurisdictions })
+        Some(Program {
+            schema,
+            jurisdictions,
+        })
     }
 
     // ------------------------------------------------------------ schema
@@ -70,22 +102,63 @@ impl<'a> Checker<'a> {
         let mut enums: Vec<EnumDef> = Vec::new();
         for e in &s.enums {
             if let Some(prev) = enums.iter().find(|p| p.name == e.name.name) {
-                self.push(err(Code::Duplicate, format!("enum `{}` is defined twice", e.name.name), e.name.span, "second definition").label(prev.span, "first here").help("rename or remove one"));
+                self.push(
+                    err(
+                        Code::Duplicate,
+                        format!("enum `{}` is defined twice", e.name.name),
+                        e.name.span,
+                        "second definition",
+                    )
+                    .label(prev.span, "first here")
+                    .help("rename or remove one"),
+                );
                 continue;
             }
             let mut variants: Vec<VariantDef> = Vec::new();
             for v in &e.variants {
                 if let Some(prev) = variants.iter().find(|p| p.name == v.name.name) {
-                    self.push(err(Code::Duplicate, format!("variant `{}` appears twice in `{}`", v.name.name, e.name.name), v.name.span, "second").label(prev.span, "first here").help("remove one of them"));
+                    self.push(
+                        err(
+                            Code::Duplicate,
+                            format!(
+                                "variant `{}` appears twice in `{}`",
+                                v.name.name, e.name.name
+                            ),
+                            v.name.span,
+                            "second",
+                        )
+                        .label(prev.span, "first here")
+                        .help("remove one of them"),
+                    );
                     continue;
                 }
-                variants.push(VariantDef { name: v.name.name.clone(), doc: v.doc.as_ref().map(|d| d.value.clone()), span: v.name.span });
+                variants.push(VariantDef {
+                    name: v.name.name.clone(),
+                    doc: v.doc.as_ref().map(|d| d.value.clone()),
+                    span: v.name.span,
+                });
             }
             if variants.len() > MAX_VARIANTS {
-                self.push(err(Code::Limit, format!("enum `{}` has {} variants, more than {MAX_VARIANTS}", e.name.name, variants.len()), e.name.span, "too many variants").help("split the enum into two facts"));
+                self.push(
+                    err(
+                        Code::Limit,
+                        format!(
+                            "enum `{}` has {} variants, more than {MAX_VARIANTS}",
+                            e.name.name,
+                            variants.len()
+                        ),
+                        e.name.span,
+                        "too many variants",
+                    )
+                    .help("split the enum into two facts"),
+                );
                 variants.truncate(MAX_VARIANTS);
             }
-            enums.push(EnumDef { name: e.name.name.clone(), variants, span: e.name.span });
+            enums.push(EnumDef {
+                name: e.name.name.clone(),
+                variants,
+                span: e.name.span,
+            });
         }
         let recipient = enums.iter().position(|e| e.name == "Recipient");
         if recipient.is_none() {
@@ -94,17 +167,38 @@ impl<'a> Checker<'a> {
         let mut facts: Vec<FactDef> = Vec::new();
         for f in &s.facts {
             if let Some(prev) = facts.iter().find(|p| p.name == f.name.name) {
-                self.push(err(Code::Duplicate, format!("fact `{}` is declared twice", f.name.name), f.name.span, "second declaration").label(prev.span, "first here").help("remove one declaration"));
+                self.push(
+                    err(
+                        Code::Duplicate,
+                        format!("fact `{}` is declared twice", f.name.name),
+                        f.name.span,
+                        "second declaration",
+                    )
+                    .label(prev.span, "first here")
+                    .help("remove one declaration"),
+                );
                 continue;
             }
-            let Some(ty) = self.check_type(&enums, &f.ty) else { continue };
-            let mut fact = FactDef { name: f.name.name.clone(), ty, default: None, doc: f.doc.as_ref().map(|d| d.value.clone()), span: f.name.span };
+            let Some(ty) = self.check_type(&enums, &f.ty) else {
+                continue;
+            };
+            let mut fact = FactDef {
+                name: f.name.name.clone(),
+                ty,
+                default: None,
+                doc: f.doc.as_ref().map(|d| d.value.clone()),
+                span: f.name.span,
+            };
             if let Some(lit) = &f.default {
                 fact.default = self.check_value(&enums, &facts, &fact, lit);
             }
             facts.push(fact);
         }
-        Some(Schema { enums, facts, recipient: recipient? })
+        Some(Schema {
+            enums,
+            facts,
+            recipient: recipient?,
+        })
     }
 
     fn check_type(&mut self, enums: &[EnumDef], t: &ast::TypeExpr) -> Option<FactType> {
@@ -114,20 +208,41 @@ impl<'a> Checker<'a> {
                 self.push(err(Code::InvalidRange, "an `int` fact needs a declared range", *span, "no range").help("write the range of sensible values, e.g. `int 0..=130`; exact analyses need a finite domain"));
                 None
             }
-            ast::TypeExpr::Int { range: Some((lo, hi)), .. } => {
+            ast::TypeExpr::Int {
+                range: Some((lo, hi)),
+                ..
+            } => {
                 if lo.value > hi.value {
-                    self.push(err(Code::InvalidRange, format!("range `{}..={}` is empty", lo.value, hi.value), lo.span.to(hi.span), "lower bound above upper bound").help("swap the bounds"));
+                    self.push(
+                        err(
+                            Code::InvalidRange,
+                            format!("range `{}..={}` is empty", lo.value, hi.value),
+                            lo.span.to(hi.span),
+                            "lower bound above upper bound",
+                        )
+                        .help("swap the bounds"),
+                    );
                     return None;
                 }
-                Some(FactType::Int { lo: lo.value, hi: hi.value })
+                Some(FactType::Int {
+                    lo: lo.value,
+                    hi: hi.value,
+                })
             }
             ast::TypeExpr::Named(id) => match enums.iter().position(|e| e.name == id.name) {
                 Some(i) => Some(FactType::Enum(i)),
                 None => {
                     let mut names: Vec<&str> = enums.iter().map(|e| e.name.as_str()).collect();
                     names.extend(["bool", "int"]);
-                    let mut d = err(Code::UnknownType, format!("unknown type `{}`", id.name), id.span, "not a type");
-                    d = d.help(did_you_mean(&id.name, names).unwrap_or_else(|| "use `bool`, `int LO..=HI` or an enum declared in the schema".into()));
+                    let mut d = err(
+                        Code::UnknownType,
+                        format!("unknown type `{}`", id.name),
+                        id.span,
+                        "not a type",
+                    );
+                    d = d.help(did_you_mean(&id.name, names).unwrap_or_else(|| {
+                        "use `bool`, `int LO..=HI` or an enum declared in the schema".into()
+                    }));
                     self.push(d);
                     None
                 }
@@ -136,7 +251,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Type a literal against a fact and encode it.
-    fn check_value(&mut self, enums: &[EnumDef], facts: &[FactDef], fact: &FactDef, lit: &Literal) -> Option<i64> {
+    fn check_value(
+        &mut self,
+        enums: &[EnumDef],
+        facts: &[FactDef],
+        fact: &FactDef,
+        lit: &Literal,
+    ) -> Option<i64> {
         match (fact.ty, lit) {
             (FactType::Bool, Literal::Bool(b, _)) => Some(*b as i64),
             (FactType::Int { lo, hi }, Literal::Int(i)) => {
@@ -156,14 +277,29 @@ impl<'a> Checker<'a> {
                     self.fact_comparison(fact, id);
                     return None;
                 }
-                let other = enums.iter().find(|o| o.variants.iter().any(|v| v.name == id.name));
-                let mut d = err(Code::UnknownVariant, format!("`{}` is not a variant of `{}`", id.name, en.name), id.span, format!("not a `{}`", en.name));
+                let other = enums
+                    .iter()
+                    .find(|o| o.variants.iter().any(|v| v.name == id.name));
+                let mut d = err(
+                    Code::UnknownVariant,
+                    format!("`{}` is not a variant of `{}`", id.name, en.name),
+                    id.span,
+                    format!("not a `{}`", en.name),
+                );
                 d = match other {
-                    Some(o) => d.help(format!("`{}` is a variant of `{}`; `{}` takes one of: {}", id.name, o.name, fact.name, variant_list(en))),
-                    None => d.help(match did_you_mean(&id.name, en.variants.iter().map(|v| v.name.as_str())) {
-                        Some(s) => s,
-                        None => format!("`{}` takes one of: {}", fact.name, variant_list(en)),
-                    }),
+                    Some(o) => d.help(format!(
+                        "`{}` is a variant of `{}`; `{}` takes one of: {}",
+                        id.name,
+                        o.name,
+                        fact.name,
+                        variant_list(en)
+                    )),
+                    None => d.help(
+                        match did_you_mean(&id.name, en.variants.iter().map(|v| v.name.as_str())) {
+                            Some(s) => s,
+                            None => format!("`{}` takes one of: {}", fact.name, variant_list(en)),
+                        },
+                    ),
                 };
                 self.push(d);
                 None
@@ -183,7 +319,15 @@ impl<'a> Checker<'a> {
                     Literal::Int(_) => "an integer",
                     Literal::Name(_) => "a name",
                 };
-                self.push(err(Code::TypeMismatch, format!("`{}` expects {want}, found {got}", fact.name), lit.span(), format!("{got}, not {want}")).help(format!("write {want}")));
+                self.push(
+                    err(
+                        Code::TypeMismatch,
+                        format!("`{}` expects {want}, found {got}", fact.name),
+                        lit.span(),
+                        format!("{got}, not {want}"),
+                    )
+                    .help(format!("write {want}")),
+                );
                 None
             }
         }
@@ -198,26 +342,62 @@ impl<'a> Checker<'a> {
 
     // ------------------------------------------------------ jurisdictions
 
-    fn check_jurisdictions(&mut self, schema: &Schema, jurs: &[&ast::Jurisdiction]) -> Vec<JurisdictionDef> {
+    fn check_jurisdictions(
+        &mut self,
+        schema: &Schema,
+        jurs: &[&ast::Jurisdiction],
+    ) -> Vec<JurisdictionDef> {
         // Deterministic order regardless of file order: by code.
         let mut order: Vec<&ast::Jurisdiction> = Vec::new();
         for j in jurs {
             let code = &j.code.name;
             if !(code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase())) {
-                self.push(err(Code::InvalidCode, format!("`{code}` is not a jurisdiction code"), j.code.span, "expected two capital letters").help(format!("use the two-letter postal code in capitals, e.g. `{}`", code.to_uppercase().chars().take(2).collect::<String>())));
+                self.push(
+                    err(
+                        Code::InvalidCode,
+                        format!("`{code}` is not a jurisdiction code"),
+                        j.code.span,
+                        "expected two capital letters",
+                    )
+                    .help(format!(
+                        "use the two-letter postal code in capitals, e.g. `{}`",
+                        code.to_uppercase().chars().take(2).collect::<String>()
+                    )),
+                );
                 continue;
             }
             if let Some(prev) = order.iter().find(|p| p.code.name == *code) {
-                self.push(err(Code::Duplicate, format!("jurisdiction `{code}` is defined twice"), j.code.span, "second definition").label(prev.code.span, "first here").help("keep one file per jurisdiction"));
+                self.push(
+                    err(
+                        Code::Duplicate,
+                        format!("jurisdiction `{code}` is defined twice"),
+                        j.code.span,
+                        "second definition",
+                    )
+                    .label(prev.code.span, "first here")
+                    .help("keep one file per jurisdiction"),
+                );
                 continue;
             }
             order.push(j);
         }
         order.sort_by(|a, b| a.code.name.cmp(&b.code.name));
-        let index: HashMap<&str, usize> = order.iter().enumerate().map(|(i, j)| (j.code.name.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.code.name.as_str(), i))
+            .collect();
 
-        let mut defs: Vec<JurisdictionDef> = order.iter().map(|j| self.check_header(j, &index)).collect();
-        self.check_extends_cycles(&mut defs);
+        let mut defs: Vec<JurisdictionDef> =
+            order.iter().map(|j| self.check_header(j, &index)).collect();
+        // Jurisdictions whose `extends` failed: their chain is cut short,
+        // so a missing default there is a consequence, not a new error.
+        let mut broken: Vec<bool> = order
+            .iter()
+            .zip(&defs)
+            .map(|(j, d)| j.extends.is_some() && d.parent.is_none())
+            .collect();
+        self.check_extends_cycles(&mut defs, &mut broken);
         for (i, j) in order.iter().enumerate() {
             defs[i].rules = self.check_rules(schema, j);
         }
@@ -231,7 +411,10 @@ impl<'a> Checker<'a> {
         }
         for i in 0..defs.len() {
             let chain = chain_of(&defs, i);
-            if !chain.iter().any(|&c| defs[c].default.is_some()) {
+            if !chain
+                .iter()
+                .any(|&c| defs[c].default.is_some() || broken[c])
+            {
                 let root = *chain.last().unwrap_or(&i);
                 self.push(
                     err(Code::NoDefault, format!("no `default` in the chain of `{}`", defs[i].code), defs[i].code_span, "decisions here would not be total")
@@ -242,19 +425,48 @@ impl<'a> Checker<'a> {
         defs
     }
 
-    fn check_header(&mut self, j: &ast::Jurisdiction, index: &HashMap<&str, usize>) -> JurisdictionDef {
-        let parent = j.extends.as_ref().and_then(|e| match index.get(e.name.as_str()) {
-            Some(&p) => Some(p),
-            None => {
-                let help = did_you_mean(&e.name, index.keys().copied()).unwrap_or_else(|| "states extend `US`, the federal baseline in policies/federal.policy".into());
-                self.push(err(Code::UnknownJurisdiction, format!("`{}` extends unknown jurisdiction `{}`", j.code.name, e.name), e.span, "not defined in this corpus").help(help));
-                None
-            }
-        });
+    fn check_header(
+        &mut self,
+        j: &ast::Jurisdiction,
+        index: &HashMap<&str, usize>,
+    ) -> JurisdictionDef {
+        let parent = j
+            .extends
+            .as_ref()
+            .and_then(|e| match index.get(e.name.as_str()) {
+                Some(&p) => Some(p),
+                None => {
+                    let help = did_you_mean(&e.name, index.keys().copied()).unwrap_or_else(|| {
+                        "states extend `US`, the federal baseline in policies/federal.policy".into()
+                    });
+                    self.push(
+                        err(
+                            Code::UnknownJurisdiction,
+                            format!(
+                                "`{}` extends unknown jurisdiction `{}`",
+                                j.code.name, e.name
+                            ),
+                            e.span,
+                            "not defined in this corpus",
+                        )
+                        .help(help),
+                    );
+                    None
+                }
+            });
         let mut reviewed = None;
         for (k, d) in j.reviewed.iter().enumerate() {
             if k > 0 {
-                self.push(err(Code::Duplicate, "`reviewed` is given twice", d.span, "second date").label(j.reviewed[0].span, "first here").help("keep the date of the latest review"));
+                self.push(
+                    err(
+                        Code::Duplicate,
+                        "`reviewed` is given twice",
+                        d.span,
+                        "second date",
+                    )
+                    .label(j.reviewed[0].span, "first here")
+                    .help("keep the date of the latest review"),
+                );
                 continue;
             }
             reviewed = self.check_date(d).map(|date| (date, d.span));
@@ -262,10 +474,23 @@ impl<'a> Checker<'a> {
         let mut default = None;
         for (k, d) in j.defaults.iter().enumerate() {
             if k > 0 {
-                self.push(err(Code::Duplicate, "`default` is given twice", d.span, "second default").label(j.defaults[0].span, "first here").help("a jurisdiction has one default"));
+                self.push(
+                    err(
+                        Code::Duplicate,
+                        "`default` is given twice",
+                        d.span,
+                        "second default",
+                    )
+                    .label(j.defaults[0].span, "first here")
+                    .help("a jurisdiction has one default"),
+                );
                 continue;
             }
-            default = Some(DefaultDef { action: d.action.action, cites: d.cites.iter().map(|c| c.value.clone()).collect(), span: d.span });
+            default = Some(DefaultDef {
+                action: d.action.action,
+                cites: d.cites.iter().map(|c| c.value.clone()).collect(),
+                span: d.span,
+            });
         }
         JurisdictionDef {
             code: j.code.name.clone(),
@@ -276,22 +501,42 @@ impl<'a> Checker<'a> {
             default,
             rules: Vec::new(),
             tests: Vec::new(),
-            allows: j.allows.iter().map(|a| (a.code.name.clone(), a.reason.value.clone(), a.span)).collect(),
+            allows: j
+                .allows
+                .iter()
+                .map(|a| (a.code.name.clone(), a.reason.value.clone(), a.span))
+                .collect(),
             span: j.span,
             code_span: j.code.span,
         }
     }
 
-    fn check_extends_cycles(&mut self, defs: &mut [JurisdictionDef]) {
+    fn check_extends_cycles(&mut self, defs: &mut [JurisdictionDef], broken: &mut [bool]) {
         for start in 0..defs.len() {
             let mut seen = vec![start];
             let mut cur = start;
             while let Some(p) = defs[cur].parent {
                 if p == start {
-                    let names: Vec<String> = seen.iter().map(|&s| format!("`{}`", defs[s].code)).collect();
-                    self.push(err(Code::ExtendsCycle, format!("`extends` forms a cycle: {} → `{}`", names.join(" → "), defs[start].code), defs[start].code_span, "part of the cycle").help("remove one `extends`; every chain must end at the federal baseline"));
+                    let names: Vec<String> = seen
+                        .iter()
+                        .map(|&s| format!("`{}`", defs[s].code))
+                        .collect();
+                    self.push(
+                        err(
+                            Code::ExtendsCycle,
+                            format!(
+                                "`extends` forms a cycle: {} → `{}`",
+                                names.join(" → "),
+                                defs[start].code
+                            ),
+                            defs[start].code_span,
+                            "part of the cycle",
+                        )
+                        .help("remove one `extends`; every chain must end at the federal baseline"),
+                    );
                     // Break the cycle here so later stages terminate.
                     defs[start].parent = None;
+                    broken[start] = true;
                     break;
                 }
                 if seen.contains(&p) {
@@ -306,14 +551,32 @@ impl<'a> Checker<'a> {
     fn check_date(&mut self, d: &ast::DateLit) -> Option<Date> {
         let parts: Vec<&str> = d.text.split('-').collect();
         let parsed = match parts.as_slice() {
-            [y, m, dd] if y.len() == 4 && m.len() == 2 && dd.len() == 2 => match (y.parse::<u16>(), m.parse::<u8>(), dd.parse::<u8>()) {
-                (Ok(y), Ok(m), Ok(dd)) if (1..=12).contains(&m) && dd >= 1 && dd <= days_in_month(y, m) => Some(Date { year: y, month: m, day: dd }),
-                _ => None,
-            },
+            [y, m, dd] if y.len() == 4 && m.len() == 2 && dd.len() == 2 => {
+                match (y.parse::<u16>(), m.parse::<u8>(), dd.parse::<u8>()) {
+                    (Ok(y), Ok(m), Ok(dd))
+                        if (1..=12).contains(&m) && dd >= 1 && dd <= days_in_month(y, m) =>
+                    {
+                        Some(Date {
+                            year: y,
+                            month: m,
+                            day: dd,
+                        })
+                    }
+                    _ => None,
+                }
+            }
             _ => None,
         };
         if parsed.is_none() {
-            self.push(err(Code::InvalidDate, format!("`{}` is not a valid date", d.text), d.span, "not a calendar date").help("write the date as YYYY-MM-DD, e.g. `2026-11-20`"));
+            self.push(
+                err(
+                    Code::InvalidDate,
+                    format!("`{}` is not a valid date", d.text),
+                    d.span,
+                    "not a calendar date",
+                )
+                .help("write the date as YYYY-MM-DD, e.g. `2026-11-20`"),
+            );
         }
         parsed
     }
@@ -321,9 +584,22 @@ impl<'a> Checker<'a> {
     fn check_duration(&mut self, d: &ast::DurationLit) -> Option<Duration> {
         let t = d.text.as_str();
         match duration_hours(t) {
-            Some(h) => Some(Duration { hours: h, text: t.to_string() }),
+            Some(h) => Some(Duration {
+                hours: h,
+                text: t.to_string(),
+            }),
             None => {
-                self.push(err(Code::InvalidDuration, format!("`{t}` is not a duration"), d.span, "not a duration").help("write `immediately`, or a number with `h`, `d` or `w`: `24h`, `2d`, `1w`"));
+                self.push(
+                    err(
+                        Code::InvalidDuration,
+                        format!("`{t}` is not a duration"),
+                        d.span,
+                        "not a duration",
+                    )
+                    .help(
+                        "write `immediately`, or a number with `h`, `d` or `w`: `24h`, `2d`, `1w`",
+                    ),
+                );
                 None
             }
         }
@@ -335,7 +611,19 @@ impl<'a> Checker<'a> {
         let mut rules: Vec<RuleDef> = Vec::new();
         for r in &j.rules {
             if let Some(prev) = rules.iter().find(|p| p.name == r.name.name) {
-                self.push(err(Code::Duplicate, format!("rule `{}` is defined twice in `{}`", r.name.name, j.code.name), r.name.span, "second definition").label(prev.name_span, "first here").help("rename one of the rules"));
+                self.push(
+                    err(
+                        Code::Duplicate,
+                        format!(
+                            "rule `{}` is defined twice in `{}`",
+                            r.name.name, j.code.name
+                        ),
+                        r.name.span,
+                        "second definition",
+                    )
+                    .label(prev.name_span, "first here")
+                    .help("rename one of the rules"),
+                );
                 continue;
             }
             if r.cites.is_empty() {
@@ -352,7 +640,11 @@ impl<'a> Checker<'a> {
                     cites: r.cites.iter().map(|c| c.value.clone()).collect(),
                     overrides: Vec::new(),
                     unverified: r.unverified.as_ref().map(|u| u.value.clone()),
-                    allows: r.allows.iter().map(|a| (a.code.name.clone(), a.reason.value.clone(), a.span)).collect(),
+                    allows: r
+                        .allows
+                        .iter()
+                        .map(|a| (a.code.name.clone(), a.reason.value.clone(), a.span))
+                        .collect(),
                     when_text: squash(self.sources.slice(r.when.span())),
                     span: r.span,
                     name_span: r.name.span,
@@ -371,8 +663,17 @@ impl<'a> Checker<'a> {
                 Some(i) => out.push(i),
                 None => {
                     ok = false;
-                    let help = did_you_mean(&id.name, en.variants.iter().map(|v| v.name.as_str())).unwrap_or_else(|| format!("recipients are: {}", variant_list(en)));
-                    self.push(err(Code::UnknownVariant, format!("`{}` is not a recipient", id.name), id.span, "not a `Recipient`").help(help));
+                    let help = did_you_mean(&id.name, en.variants.iter().map(|v| v.name.as_str()))
+                        .unwrap_or_else(|| format!("recipients are: {}", variant_list(en)));
+                    self.push(
+                        err(
+                            Code::UnknownVariant,
+                            format!("`{}` is not a recipient", id.name),
+                            id.span,
+                            "not a `Recipient`",
+                        )
+                        .help(help),
+                    );
                 }
             }
         }
@@ -388,17 +689,24 @@ impl<'a> Checker<'a> {
         };
         let within = t.within.as_ref().map(|d| self.check_duration(d));
         let written = t.written.as_ref().map(|d| self.check_duration(d));
-        Some(Decision { action: t.action.action, to: to?, within: flip(within)?, written: flip(written)? })
+        Some(Decision {
+            action: t.action.action,
+            to: to?,
+            within: flip(within)?,
+            written: flip(written)?,
+        })
     }
 
     fn check_expr(&mut self, schema: &Schema, e: &ast::Expr) -> Option<Cond> {
         match e {
             ast::Expr::Or(parts, _) => {
-                let cs: Vec<Option<Cond>> = parts.iter().map(|p| self.check_expr(schema, p)).collect();
+                let cs: Vec<Option<Cond>> =
+                    parts.iter().map(|p| self.check_expr(schema, p)).collect();
                 Some(Cond::Any(cs.into_iter().collect::<Option<Vec<_>>>()?))
             }
             ast::Expr::And(parts, _) => {
-                let cs: Vec<Option<Cond>> = parts.iter().map(|p| self.check_expr(schema, p)).collect();
+                let cs: Vec<Option<Cond>> =
+                    parts.iter().map(|p| self.check_expr(schema, p)).collect();
                 Some(Cond::All(cs.into_iter().collect::<Option<Vec<_>>>()?))
             }
             ast::Expr::Not(inner, _) => Some(Cond::Not(Box::new(self.check_expr(schema, inner)?))),
@@ -410,8 +718,26 @@ impl<'a> Checker<'a> {
         let found = schema.fact_index(&id.name);
         if found.is_none() {
             let help = did_you_mean(&id.name, schema.facts.iter().map(|f| f.name.as_str()))
-                .unwrap_or_else(|| format!("facts are: {}", schema.facts.iter().map(|f| format!("`{}`", f.name)).collect::<Vec<_>>().join(", ")));
-            self.push(err(Code::UnknownFact, format!("unknown fact `{}`", id.name), id.span, "not declared in the schema").help(help));
+                .unwrap_or_else(|| {
+                    format!(
+                        "facts are: {}",
+                        schema
+                            .facts
+                            .iter()
+                            .map(|f| format!("`{}`", f.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            self.push(
+                err(
+                    Code::UnknownFact,
+                    format!("unknown fact `{}`", id.name),
+                    id.span,
+                    "not declared in the schema",
+                )
+                .help(help),
+            );
         }
         found
     }
@@ -423,48 +749,113 @@ impl<'a> Checker<'a> {
         match &c.test {
             CmpTest::IsTrue => {
                 if fact.ty != FactType::Bool {
-                    self.push(err(Code::TypeMismatch, format!("`{}` is not a boolean", fact.name), c.fact.span, "used as a condition on its own").help(format!("compare it with a value, e.g. `{} == ...`", fact.name)));
+                    self.push(
+                        err(
+                            Code::TypeMismatch,
+                            format!("`{}` is not a boolean", fact.name),
+                            c.fact.span,
+                            "used as a condition on its own",
+                        )
+                        .help(format!(
+                            "compare it with a value, e.g. `{} == ...`",
+                            fact.name
+                        )),
+                    );
                     return None;
                 }
                 Some(Cond::Atom(f, Set::Mask(0b10)))
             }
             CmpTest::Op(op, lit) => {
-                if matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) && !matches!(fact.ty, FactType::Int { .. }) {
-                    self.push(err(Code::TypeMismatch, format!("`{}` orders integers, but `{}` is not an integer", op.as_str(), fact.name), c.span, "ordering a non-integer").help("use `==`, `!=` or `in [...]`"));
+                if matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge)
+                    && !matches!(fact.ty, FactType::Int { .. })
+                {
+                    self.push(
+                        err(
+                            Code::TypeMismatch,
+                            format!(
+                                "`{}` orders integers, but `{}` is not an integer",
+                                op.as_str(),
+                                fact.name
+                            ),
+                            c.span,
+                            "ordering a non-integer",
+                        )
+                        .help("use `==`, `!=` or `in [...]`"),
+                    );
                     return None;
                 }
                 let v = self.check_value(&schema.enums, &schema.facts, &fact, lit)?;
                 Some(match (op, dom) {
                     (CmpOp::Eq, _) => point(f, dom, v),
                     (CmpOp::Ne, Set::Mask(m)) => Cond::Atom(f, Set::Mask(m & !(1u64 << v))),
-                    (CmpOp::Ne, Set::Range(lo, hi)) => Cond::Any(vec![range(f, lo, v.saturating_sub(1)), range(f, v.saturating_add(1), hi)]),
+                    (CmpOp::Ne, Set::Range(lo, hi)) => Cond::Any(vec![
+                        range(f, lo, v.saturating_sub(1)),
+                        range(f, v.saturating_add(1), hi),
+                    ]),
                     (CmpOp::Lt, Set::Range(lo, _)) => range(f, lo, v.saturating_sub(1)),
                     (CmpOp::Le, Set::Range(lo, _)) => range(f, lo, v),
                     (CmpOp::Gt, Set::Range(_, hi)) => range(f, v.saturating_add(1), hi),
                     (CmpOp::Ge, Set::Range(_, hi)) => range(f, v, hi),
-                    _ => unreachable!("check_comparison: ordering of a non-integer was refused above"),
+                    _ => unreachable!(
+                        "check_comparison: ordering of a non-integer was refused above"
+                    ),
                 })
             }
             CmpTest::InList(items, _) => {
-                let vals: Vec<Option<i64>> = items.iter().map(|l| self.check_value(&schema.enums, &schema.facts, &fact, l)).collect();
+                let vals: Vec<Option<i64>> = items
+                    .iter()
+                    .map(|l| self.check_value(&schema.enums, &schema.facts, &fact, l))
+                    .collect();
                 let vals: Vec<i64> = vals.into_iter().collect::<Option<_>>()?;
                 Some(match dom {
-                    Set::Mask(_) => Cond::Atom(f, Set::Mask(vals.iter().fold(0u64, |m, v| m | (1u64 << v)))),
+                    Set::Mask(_) => {
+                        Cond::Atom(f, Set::Mask(vals.iter().fold(0u64, |m, v| m | (1u64 << v))))
+                    }
                     Set::Range(..) => Cond::Any(vals.iter().map(|&v| range(f, v, v)).collect()),
                 })
             }
             CmpTest::InRange(lo, hi) => {
                 let FactType::Int { lo: dlo, hi: dhi } = fact.ty else {
-                    self.push(err(Code::TypeMismatch, format!("a range needs an integer fact, but `{}` is not one", fact.name), lo.span.to(hi.span), "integer range").help("use `in [a, b]` with variants"));
+                    self.push(
+                        err(
+                            Code::TypeMismatch,
+                            format!(
+                                "a range needs an integer fact, but `{}` is not one",
+                                fact.name
+                            ),
+                            lo.span.to(hi.span),
+                            "integer range",
+                        )
+                        .help("use `in [a, b]` with variants"),
+                    );
                     return None;
                 };
                 if lo.value > hi.value {
-                    self.push(err(Code::InvalidRange, format!("range `{}..={}` is empty", lo.value, hi.value), lo.span.to(hi.span), "lower bound above upper bound").help("swap the bounds"));
+                    self.push(
+                        err(
+                            Code::InvalidRange,
+                            format!("range `{}..={}` is empty", lo.value, hi.value),
+                            lo.span.to(hi.span),
+                            "lower bound above upper bound",
+                        )
+                        .help("swap the bounds"),
+                    );
                     return None;
                 }
                 for b in [lo, hi] {
                     if b.value < dlo || b.value > dhi {
-                        self.push(err(Code::OutOfRange, format!("`{}` is outside the range of `{}` ({dlo}..={dhi})", b.value, fact.name), b.span, "out of range").help(format!("use bounds from {dlo} to {dhi}")));
+                        self.push(
+                            err(
+                                Code::OutOfRange,
+                                format!(
+                                    "`{}` is outside the range of `{}` ({dlo}..={dhi})",
+                                    b.value, fact.name
+                                ),
+                                b.span,
+                                "out of range",
+                            )
+                            .help(format!("use bounds from {dlo} to {dhi}")),
+                        );
                         return None;
                     }
                 }
@@ -478,16 +869,50 @@ impl<'a> Checker<'a> {
     fn resolve_overrides(&mut self, defs: &mut [JurisdictionDef], i: usize, j: &ast::Jurisdiction) {
         let chain = chain_of(defs, i);
         for r in &j.rules {
-            let Some(ri) = defs[i].rules.iter().position(|d| d.name == r.name.name && d.name_span.start == r.name.span.start) else { continue };
+            let Some(ri) = defs[i]
+                .rules
+                .iter()
+                .position(|d| d.name == r.name.name && d.name_span.start == r.name.span.start)
+            else {
+                continue;
+            };
             let mut targets = Vec::new();
             for o in &r.overrides {
-                match chain.iter().find_map(|&c| defs[c].rules.iter().position(|x| x.name == o.name).map(|x| (c, x))) {
-                    Some(t) if t == (i, ri) => self.push(err(Code::OverrideCycle, format!("rule `{}` overrides itself", o.name), o.span, "itself").help("remove it from `overrides`")),
+                match chain.iter().find_map(|&c| {
+                    defs[c]
+                        .rules
+                        .iter()
+                        .position(|x| x.name == o.name)
+                        .map(|x| (c, x))
+                }) {
+                    Some(t) if t == (i, ri) => self.push(
+                        err(
+                            Code::OverrideCycle,
+                            format!("rule `{}` overrides itself", o.name),
+                            o.span,
+                            "itself",
+                        )
+                        .help("remove it from `overrides`"),
+                    ),
                     Some(t) => targets.push(t),
                     None => {
-                        let names: Vec<&str> = chain.iter().flat_map(|&c| defs[c].rules.iter().map(|x| x.name.as_str())).collect();
-                        let help = did_you_mean(&o.name, names).unwrap_or_else(|| "`overrides` names a rule of this jurisdiction or of one it extends".into());
-                        self.push(err(Code::UnknownRule, format!("`{}` overrides unknown rule `{}`", r.name.name, o.name), o.span, "no such rule").help(help));
+                        let names: Vec<&str> = chain
+                            .iter()
+                            .flat_map(|&c| defs[c].rules.iter().map(|x| x.name.as_str()))
+                            .collect();
+                        let help = did_you_mean(&o.name, names).unwrap_or_else(|| {
+                            "`overrides` names a rule of this jurisdiction or of one it extends"
+                                .into()
+                        });
+                        self.push(
+                            err(
+                                Code::UnknownRule,
+                                format!("`{}` overrides unknown rule `{}`", r.name.name, o.name),
+                                o.span,
+                                "no such rule",
+                            )
+                            .help(help),
+                        );
                     }
                 }
             }
@@ -504,9 +929,21 @@ impl<'a> Checker<'a> {
                 if !reported {
                     let mut stack = Vec::new();
                     if let Some(cycle) = dfs(defs, (ji, ri), &mut state, &mut stack) {
-                        let names: Vec<String> = cycle.iter().map(|&(j, r)| format!("`{}.{}`", defs[j].code, defs[j].rules[r].name)).collect();
+                        let mut names: Vec<String> = cycle
+                            .iter()
+                            .map(|&(j, r)| format!("`{}.{}`", defs[j].code, defs[j].rules[r].name))
+                            .collect();
+                        names.push(names[0].clone());
                         let (j0, r0) = cycle[0];
-                        self.push(err(Code::OverrideCycle, format!("`overrides` forms a cycle: {}", names.join(" → ")), defs[j0].rules[r0].name_span, "part of the cycle").help("remove one `overrides` so the priority has a top"));
+                        self.push(
+                            err(
+                                Code::OverrideCycle,
+                                format!("`overrides` forms a cycle: {}", names.join(" → ")),
+                                defs[j0].rules[r0].name_span,
+                                "part of the cycle",
+                            )
+                            .help("remove one `overrides` so the priority has a top"),
+                        );
                         reported = true;
                     }
                 }
@@ -516,12 +953,27 @@ impl<'a> Checker<'a> {
 
     // -------------------------------------------------------------- tests
 
-    fn check_tests(&mut self, schema: &Schema, defs: &[JurisdictionDef], i: usize, j: &ast::Jurisdiction) -> Vec<TestDef> {
+    fn check_tests(
+        &mut self,
+        schema: &Schema,
+        defs: &[JurisdictionDef],
+        i: usize,
+        j: &ast::Jurisdiction,
+    ) -> Vec<TestDef> {
         let mut out: Vec<TestDef> = Vec::new();
         let mut names: BTreeMap<&str, Span> = BTreeMap::new();
         for t in &j.tests {
             if let Some(prev) = names.get(t.name.value.as_str()) {
-                self.push(err(Code::Duplicate, format!("test \"{}\" is defined twice", t.name.value), t.name.span, "second test").label(*prev, "first here").help("give each test its own name"));
+                self.push(
+                    err(
+                        Code::Duplicate,
+                        format!("test \"{}\" is defined twice", t.name.value),
+                        t.name.span,
+                        "second test",
+                    )
+                    .label(*prev, "first here")
+                    .help("give each test its own name"),
+                );
                 continue;
             }
             names.insert(&t.name.value, t.name.span);
@@ -533,7 +985,15 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 if given.iter().any(|(g, _)| *g == f) {
-                    self.push(err(Code::Duplicate, format!("`{}` is given twice", b.fact.name), b.fact.span, "given again").help("give each fact once"));
+                    self.push(
+                        err(
+                            Code::Duplicate,
+                            format!("`{}` is given twice", b.fact.name),
+                            b.fact.span,
+                            "given again",
+                        )
+                        .help("give each fact once"),
+                    );
                     ok = false;
                     continue;
                 }
@@ -553,14 +1013,27 @@ impl<'a> Checker<'a> {
             let by = match &e.by {
                 None => Some(None),
                 Some(ast::By::Default(_)) => Some(Some(ByDef::Default)),
-                Some(ast::By::Rule { jurisdiction, name }) => self.resolve_by(defs, i, jurisdiction.as_ref(), name).map(Some),
+                Some(ast::By::Rule { jurisdiction, name }) => self
+                    .resolve_by(defs, i, jurisdiction.as_ref(), name)
+                    .map(Some),
             };
-            let (Some(to), Some(within), Some(written), Some(by)) = (to, flip(within), flip(written), by) else { continue };
+            let (Some(to), Some(within), Some(written), Some(by)) =
+                (to, flip(within), flip(written), by)
+            else {
+                continue;
+            };
             if ok {
                 out.push(TestDef {
                     name: t.name.value.clone(),
                     given,
-                    expect: ExpectDef { action: e.then.action.action, to, within, written, by, span: e.span },
+                    expect: ExpectDef {
+                        action: e.then.action.action,
+                        to,
+                        within,
+                        written,
+                        by,
+                        span: e.span,
+                    },
                     span: t.span,
                 });
             }
@@ -568,31 +1041,74 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn resolve_by(&mut self, defs: &[JurisdictionDef], i: usize, jur: Option<&ast::Ident>, name: &ast::Ident) -> Option<ByDef> {
+    fn resolve_by(
+        &mut self,
+        defs: &[JurisdictionDef],
+        i: usize,
+        jur: Option<&ast::Ident>,
+        name: &ast::Ident,
+    ) -> Option<ByDef> {
         let chain = chain_of(defs, i);
         let candidates: Vec<usize> = match jur {
             Some(code) => match chain.iter().find(|&&c| defs[c].code == code.name) {
                 Some(&c) => vec![c],
                 None => {
-                    self.push(err(Code::UnknownJurisdiction, format!("`{}` is not `{}` or a jurisdiction it extends", code.name, defs[i].code), code.span, "not in the chain").help(format!("the chain is {}", chain.iter().map(|&c| format!("`{}`", defs[c].code)).collect::<Vec<_>>().join(" → "))));
+                    self.push(
+                        err(
+                            Code::UnknownJurisdiction,
+                            format!(
+                                "`{}` is not `{}` or a jurisdiction it extends",
+                                code.name, defs[i].code
+                            ),
+                            code.span,
+                            "not in the chain",
+                        )
+                        .help(format!(
+                            "the chain is {}",
+                            chain
+                                .iter()
+                                .map(|&c| format!("`{}`", defs[c].code))
+                                .collect::<Vec<_>>()
+                                .join(" → ")
+                        )),
+                    );
                     return None;
                 }
             },
             None => chain.clone(),
         };
-        match candidates.iter().find(|&&c| defs[c].rules.iter().any(|r| r.name == name.name)) {
+        match candidates
+            .iter()
+            .find(|&&c| defs[c].rules.iter().any(|r| r.name == name.name))
+        {
             Some(&c) => Some(ByDef::Rule(format!("{}.{}", defs[c].code, name.name))),
             None => {
-                let names: Vec<&str> = candidates.iter().flat_map(|&c| defs[c].rules.iter().map(|r| r.name.as_str())).collect();
+                let names: Vec<&str> = candidates
+                    .iter()
+                    .flat_map(|&c| defs[c].rules.iter().map(|r| r.name.as_str()))
+                    .collect();
                 let help = did_you_mean(&name.name, names).unwrap_or_else(|| "name a rule of this jurisdiction, `US.rule` for an inherited one, or `default`".into());
-                self.push(err(Code::UnknownRule, format!("`by` names unknown rule `{}`", name.name), name.span, "no such rule").help(help));
+                self.push(
+                    err(
+                        Code::UnknownRule,
+                        format!("`by` names unknown rule `{}`", name.name),
+                        name.span,
+                        "no such rule",
+                    )
+                    .help(help),
+                );
                 None
             }
         }
     }
 }
 
-fn dfs(defs: &[JurisdictionDef], node: (usize, usize), state: &mut HashMap<(usize, usize), u8>, stack: &mut Vec<(usize, usize)>) -> Option<Vec<(usize, usize)>> {
+fn dfs(
+    defs: &[JurisdictionDef],
+    node: (usize, usize),
+    state: &mut HashMap<(usize, usize), u8>,
+    stack: &mut Vec<(usize, usize)>,
+) -> Option<Vec<(usize, usize)>> {
     match state.get(&node) {
         Some(2) => return None,
         Some(1) => {
@@ -636,7 +1152,11 @@ fn days_in_month(y: u16, m: u8) -> u8 {
 }
 
 fn variant_list(e: &EnumDef) -> String {
-    e.variants.iter().map(|v| format!("`{}`", v.name)).collect::<Vec<_>>().join(", ")
+    e.variants
+        .iter()
+        .map(|v| format!("`{}`", v.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn flip<T>(x: Option<Option<T>>) -> Option<Option<T>> {

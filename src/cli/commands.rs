@@ -1,8 +1,10 @@
 //! The commands other than `decide`.
 
 use super::report::{analysis, pick, print_diags, tables};
-use super::{CheckArgs, CompileArgs, ExplainArgs, Exit, Format, ListArgs, TableArgs, TestArgs, DISCLAIMER};
-use crate::diag::{Code, Diagnostic};
+use super::{
+    CheckArgs, CompileArgs, Exit, ExplainArgs, Format, ListArgs, TableArgs, TestArgs, DISCLAIMER,
+};
+use crate::diag::Code;
 use crate::table::{ColumnType, TableFormat};
 use crate::testing::Failure;
 use std::io::Write;
@@ -14,8 +16,19 @@ pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
     };
     print_diags(&an, a.format, out)?;
     if a.format == Format::Text {
-        let (jurs, rules) = an.program.as_ref().map_or((0, 0), |p| (p.jurisdictions.len(), p.jurisdictions.iter().map(|j| j.rules.len()).sum()));
-        let unverified: usize = an.program.as_ref().map_or(0, |p| p.jurisdictions.iter().flat_map(|j| &j.rules).filter(|r| r.unverified.is_some()).count());
+        let (jurs, rules) = an.program.as_ref().map_or((0, 0), |p| {
+            (
+                p.jurisdictions.len(),
+                p.jurisdictions.iter().map(|j| j.rules.len()).sum(),
+            )
+        });
+        let unverified: usize = an.program.as_ref().map_or(0, |p| {
+            p.jurisdictions
+                .iter()
+                .flat_map(|j| &j.rules)
+                .filter(|r| r.unverified.is_some())
+                .count()
+        });
         writeln!(
             out,
             "checked {} file(s), {jurs} jurisdiction(s), {rules} rule(s) ({unverified} unverified): {} error(s), {} warning(s)",
@@ -33,7 +46,9 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         Ok(t) => t,
         Err(code) => return Ok(code),
     };
-    let Some(t) = pick(&tables, &a.jurisdiction, err)? else { return Ok(Exit::Usage) };
+    let Some(t) = pick(&tables, &a.jurisdiction, err)? else {
+        return Ok(Exit::Usage);
+    };
     write!(out, "{}", crate::table::render_table(&tables, t, a.format))?;
     if matches!(a.format, TableFormat::Text | TableFormat::Markdown) {
         writeln!(out, "\n{DISCLAIMER}")?;
@@ -51,7 +66,12 @@ pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
         writeln!(err, "error: cannot write `{}`: {e}", a.output.display())?;
         return Ok(Exit::Usage);
     }
-    writeln!(out, "wrote {} jurisdiction(s) to {}", tables.tables.len(), a.output.display())?;
+    writeln!(
+        out,
+        "wrote {} jurisdiction(s) to {}",
+        tables.tables.len(),
+        a.output.display()
+    )?;
     Ok(Exit::Ok)
 }
 
@@ -62,11 +82,15 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
     };
     let (Some(program), Some(tables)) = (&an.program, &an.tables) else {
         print_diags(&an, a.format, err)?;
-        writeln!(err, "error: the policies have errors; fix them before running tests (`mandate check`)")?;
+        writeln!(
+            err,
+            "error: the policies have errors; fix them before running tests (`mandate check`)"
+        )?;
         return Ok(Exit::Findings);
     };
     let results = crate::testing::run(program, tables);
-    let failed: Vec<&crate::testing::TestResult> = results.iter().filter(|r| r.outcome.is_err()).collect();
+    let failed: Vec<&crate::testing::TestResult> =
+        results.iter().filter(|r| r.outcome.is_err()).collect();
     match a.format {
         Format::Json => {
             let v: Vec<serde_json::Value> = results
@@ -87,35 +111,31 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
         }
         Format::Text => {
             for r in &failed {
-                let d = failure_diag(r);
+                let d = r.diagnostic();
                 write!(out, "{}", crate::diag::render(&d, &an.sources))?;
                 writeln!(out)?;
             }
-            writeln!(out, "{} test(s): {} passed, {} failed", results.len(), results.len() - failed.len(), failed.len())?;
+            writeln!(
+                out,
+                "{} test(s): {} passed, {} failed",
+                results.len(),
+                results.len() - failed.len(),
+                failed.len()
+            )?;
         }
     }
-    Ok(if failed.is_empty() { Exit::Ok } else { Exit::Findings })
+    Ok(if failed.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    })
 }
 
-/// A failed test as a diagnostic pointing at the test.
-pub fn failure_diag(r: &crate::testing::TestResult) -> Diagnostic {
-    match &r.outcome {
-        Err(Failure::Mismatch { expected, actual, citations, condition }) => Diagnostic::new(Code::TestFailed, format!("test \"{}\" in `{}` failed", r.name, r.jurisdiction))
-            .label(r.span, format!("expected {expected}\nactual   {actual}"))
-            .help(format!(
-                "the deciding rule {} (when {}; cites {}) disagrees with the test: correct whichever disagrees with the statute",
-                r.rule.as_deref().unwrap_or("?"),
-                if condition.is_empty() { "nothing else matched" } else { condition },
-                if citations.is_empty() { "nothing".to_string() } else { citations.join("; ") }
-            )),
-        Err(Failure::Eval(e)) => Diagnostic::new(Code::TestError, format!("test \"{}\" in `{}` cannot be evaluated", r.name, r.jurisdiction))
-            .label(r.span, e.clone())
-            .help("add the missing fact to `given`"),
-        Ok(()) => Diagnostic::new(Code::TestFailed, "test passed"),
-    }
-}
-
-pub fn jurisdictions(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+pub fn jurisdictions(
+    a: ListArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
     let an = match analysis(a.policies.as_deref(), err)? {
         Ok(an) => an,
         Err(code) => return Ok(code),
@@ -141,21 +161,33 @@ pub fn jurisdictions(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> s
                     })
                 })
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
         }
         Format::Text => {
-            writeln!(out, "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  reviewed", "code", "name", "extends", "rules", "tests", "unverified")?;
+            writeln!(
+                out,
+                "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  reviewed",
+                "code", "name", "extends", "rules", "tests", "unverified"
+            )?;
             for j in &p.jurisdictions {
                 writeln!(
                     out,
                     "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  {}",
                     j.code,
                     j.name,
-                    j.parent.map(|x| p.jurisdictions[x].code.as_str()).unwrap_or("-"),
+                    j.parent
+                        .map(|x| p.jurisdictions[x].code.as_str())
+                        .unwrap_or("-"),
                     j.rules.len(),
                     j.tests.len(),
                     j.rules.iter().filter(|r| r.unverified.is_some()).count(),
-                    j.reviewed.map(|(d, _)| d.to_string()).unwrap_or_else(|| "-".into())
+                    j.reviewed
+                        .map(|(d, _)| d.to_string())
+                        .unwrap_or_else(|| "-".into())
                 )?;
             }
         }
@@ -169,7 +201,11 @@ pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         Err(code) => return Ok(code),
     };
     match a.format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&tables.columns).unwrap_or_default())?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&tables.columns).unwrap_or_default()
+        )?,
         Format::Text => {
             for c in &tables.columns {
                 let ty = match &c.ty {
@@ -177,7 +213,10 @@ pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                     ColumnType::Int { lo, hi } => format!("int {lo}..={hi}"),
                     ColumnType::Enum { name, .. } => name.clone(),
                 };
-                let default = c.default.map(|d| format!(" = {}", c.show(d))).unwrap_or_else(|| " (required when a rule needs it)".into());
+                let default = c
+                    .default
+                    .map(|d| format!(" = {}", c.show(d)))
+                    .unwrap_or_else(|| " (required when a rule needs it)".into());
                 writeln!(out, "{}: {ty}{default}", c.name)?;
                 if let Some(doc) = &c.doc {
                     writeln!(out, "    {doc}")?;
@@ -201,7 +240,14 @@ pub fn explain(a: ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
     let want = a.code.unwrap_or_default();
     match Code::parse(&want) {
         Some(c) => {
-            writeln!(out, "{} {} ({:?}): {}\n", c.as_str(), c.name(), c.severity(), c.summary())?;
+            writeln!(
+                out,
+                "{} {} ({:?}): {}\n",
+                c.as_str(),
+                c.name(),
+                c.severity(),
+                c.summary()
+            )?;
             writeln!(out, "{}", c.explanation())?;
             Ok(Exit::Ok)
         }
@@ -212,4 +258,3 @@ pub fn explain(a: ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
         }
     }
 }
-

@@ -10,7 +10,9 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         Ok(t) => t,
         Err(code) => return Ok(code),
     };
-    let Some(table) = pick(&tables, &a.jurisdiction, err)? else { return Ok(Exit::Usage) };
+    let Some(table) = pick(&tables, &a.jurisdiction, err)? else {
+        return Ok(Exit::Usage);
+    };
     let facts = match Facts::parse(&tables.columns, &a.facts) {
         Ok(f) => f,
         Err(e) => {
@@ -30,22 +32,37 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
     match a.format {
         Format::Json => {
             let v = json(&tables, table, &facts, &decided, a.explain);
-            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
         }
         Format::Text => text(&tables, table, &facts, &decided, a.explain, out)?,
     }
     Ok(Exit::Ok)
 }
 
-fn explain_json(tables: &Tables, table: &Table, facts: &Facts, decided: &Decided) -> serde_json::Value {
+fn explain_json(
+    tables: &Tables,
+    table: &Table,
+    facts: &Facts,
+    decided: &Decided,
+) -> serde_json::Value {
     let row = &table.rows[decided.row];
-    let held: Vec<String> = row.tests.iter().map(|t| tables.columns[t.col as usize].show_set(&t.set)).collect();
+    let held: Vec<String> = row
+        .tests
+        .iter()
+        .map(|t| tables.columns[t.col as usize].show_set(&t.set))
+        .collect();
     let skipped: Vec<serde_json::Value> = table
         .skipped(facts, decided)
         .iter()
         .map(|s| {
             let col = &tables.columns[s.failed.col as usize];
-            let actual = facts.values[s.failed.col as usize].map(|v| col.show(v)).unwrap_or_default();
+            let actual = facts.values[s.failed.col as usize]
+                .map(|v| col.show(v))
+                .unwrap_or_default();
             serde_json::json!({
                 "rule": table.outcomes[table.rows[s.row].outcome as usize].rule,
                 "failed": col.show_set(&s.failed.set),
@@ -62,7 +79,13 @@ fn explain_json(tables: &Tables, table: &Table, facts: &Facts, decided: &Decided
     serde_json::json!({ "held": held, "not_matched": skipped, "facts": used, "row": decided.row + 1 })
 }
 
-fn json(tables: &Tables, table: &Table, facts: &Facts, decided: &Decided, explain: bool) -> serde_json::Value {
+fn json(
+    tables: &Tables,
+    table: &Table,
+    facts: &Facts,
+    decided: &Decided,
+    explain: bool,
+) -> serde_json::Value {
     let o = table.outcome(decided);
     let mut v = serde_json::json!({
         "jurisdiction": table.jurisdiction,
@@ -84,7 +107,14 @@ fn json(tables: &Tables, table: &Table, facts: &Facts, decided: &Decided, explai
     v
 }
 
-fn text(tables: &Tables, table: &Table, facts: &Facts, decided: &Decided, explain: bool, out: &mut dyn Write) -> std::io::Result<()> {
+fn text(
+    tables: &Tables,
+    table: &Table,
+    facts: &Facts,
+    decided: &Decided,
+    explain: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let o = table.outcome(decided);
     let mut head = format!("{}: {}", table.jurisdiction, o.action);
     if !o.to.is_empty() {
@@ -111,9 +141,19 @@ fn text(tables: &Tables, table: &Table, facts: &Facts, decided: &Decided, explai
         let e = explain_json(tables, table, facts, decided);
         writeln!(out, "\nwhy:")?;
         if o.condition.is_empty() {
-            writeln!(out, "  no rule matched, so the default of {} decides", o.jurisdiction)?;
+            writeln!(
+                out,
+                "  no rule matched, so the default of {} decides",
+                o.jurisdiction
+            )?;
         } else {
-            writeln!(out, "  {} matched (row {} of {})", o.rule, decided.row + 1, table.rows.len())?;
+            writeln!(
+                out,
+                "  {} matched (row {} of {})",
+                o.rule,
+                decided.row + 1,
+                table.rows.len()
+            )?;
             writeln!(out, "  when {}", o.condition)?;
         }
         for h in e["held"].as_array().into_iter().flatten() {
@@ -129,7 +169,12 @@ fn text(tables: &Tables, table: &Table, facts: &Facts, decided: &Decided, explai
                     continue;
                 }
                 seen.push(rule.to_string());
-                writeln!(out, "    {rule}: needs {}, but {}", s["failed"].as_str().unwrap_or_default(), s["actual"].as_str().unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "    {rule}: needs {}, but {}",
+                    s["failed"].as_str().unwrap_or_default(),
+                    s["actual"].as_str().unwrap_or_default()
+                )?;
             }
         }
         writeln!(out, "  facts:")?;

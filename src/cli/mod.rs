@@ -45,28 +45,40 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse, type-check and analyse policies; report errors and warnings
-    #[command(after_help = "Examples:\n  mandate check                 # ./policies, or the embedded corpus\n  mandate check policies/       # a corpus directory\n  mandate check policies/states/ca.policy   # the corpus that file belongs to\n  mandate check --format json")]
+    #[command(
+        after_help = "Examples:\n  mandate check                 # ./policies, or the embedded corpus\n  mandate check policies/       # a corpus directory\n  mandate check policies/states/ca.policy   # the corpus that file belongs to\n  mandate check --format json"
+    )]
     Check(CheckArgs),
     /// Decide one situation in one jurisdiction
-    #[command(after_help = "Facts not given keep their schema default (`mandate schema` lists them).\n\nExamples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j tx --fact concern=elder_abuse --fact victim_age=70 --explain\n  mandate decide -j NY --fact concern=subpoena --format json\n  mandate decide -j CA --tables tables.json --fact concern=court_order")]
+    #[command(
+        after_help = "Facts not given keep their schema default (`mandate schema` lists them).\n\nExamples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j tx --fact concern=elder_abuse --fact victim_age=70 --explain\n  mandate decide -j NY --fact concern=subpoena --format json\n  mandate decide -j CA --tables tables.json --fact concern=court_order"
+    )]
     Decide(DecideArgs),
     /// Print the compiled decision table of a jurisdiction
-    #[command(after_help = "Rows are in priority order: the first row whose conditions hold decides.\n\nExamples:\n  mandate table CA\n  mandate table US --format markdown\n  mandate table TX --format csv > tx.csv")]
+    #[command(
+        after_help = "Rows are in priority order: the first row whose conditions hold decides.\n\nExamples:\n  mandate table CA\n  mandate table US --format markdown\n  mandate table TX --format csv > tx.csv"
+    )]
     Table(TableArgs),
     /// Compile policies into a versioned JSON artifact with a content hash
-    #[command(after_help = "The file is written atomically. `mandate decide --tables FILE` loads it and refuses a file of another version or with a wrong hash.\n\nExamples:\n  mandate compile -o tables.json\n  mandate compile policies/ -o build/tables.json")]
+    #[command(
+        after_help = "The file is written atomically. `mandate decide --tables FILE` loads it and refuses a file of another version or with a wrong hash.\n\nExamples:\n  mandate compile -o tables.json\n  mandate compile policies/ -o build/tables.json"
+    )]
     Compile(CompileArgs),
     /// Run the `test` blocks written in policy files
     #[command(after_help = "Examples:\n  mandate test\n  mandate test policies/ --format json")]
     Test(TestArgs),
     /// List the jurisdictions the corpus knows
-    #[command(after_help = "Examples:\n  mandate jurisdictions\n  mandate jurisdictions --format json")]
+    #[command(
+        after_help = "Examples:\n  mandate jurisdictions\n  mandate jurisdictions --format json"
+    )]
     Jurisdictions(ListArgs),
     /// Show the facts and values the schema defines
     #[command(after_help = "Examples:\n  mandate schema\n  mandate schema --format json")]
     Schema(ListArgs),
     /// Explain a diagnostic code
-    #[command(after_help = "Examples:\n  mandate explain E017\n  mandate explain conflict\n  mandate explain --list")]
+    #[command(
+        after_help = "Examples:\n  mandate explain E017\n  mandate explain conflict\n  mandate explain --list"
+    )]
     Explain(ExplainArgs),
 }
 
@@ -177,9 +189,17 @@ where
     match Cli::try_parse_from(args) {
         Ok(cli) => run(cli, out, err),
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
             let rendered = e.render().to_string();
-            let _ = if e.use_stderr() { write!(err, "{rendered}") } else { write!(out, "{rendered}") };
+            let _ = if e.use_stderr() {
+                write!(err, "{rendered}")
+            } else {
+                write!(out, "{rendered}")
+            };
             code
         }
     }

@@ -10,7 +10,10 @@ use std::io::Write;
 use std::path::Path;
 
 /// Load and analyse a corpus; I/O failures become exit code 2.
-pub fn analysis(path: Option<&Path>, err: &mut dyn Write) -> std::io::Result<Result<Analysis, Exit>> {
+pub fn analysis(
+    path: Option<&Path>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Analysis, Exit>> {
     match crate::corpus::resolve(path) {
         Ok(loaded) => Ok(Ok(crate::analyse(loaded.sources, loaded.diags))),
         Err(e) => {
@@ -23,14 +26,22 @@ pub fn analysis(path: Option<&Path>, err: &mut dyn Write) -> std::io::Result<Res
 
 /// Tables from an artifact or a corpus. Policy errors are printed and give
 /// exit code 1; missing files exit code 2.
-pub fn tables(policies: Option<&Path>, artifact: Option<&Path>, err: &mut dyn Write) -> std::io::Result<Result<Tables, Exit>> {
+pub fn tables(
+    policies: Option<&Path>,
+    artifact: Option<&Path>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Tables, Exit>> {
     if let Some(file) = artifact {
         return Ok(match crate::table::load_artifact(file) {
             Ok(t) => Ok(t),
             Err(e) => {
                 writeln!(err, "error: {e}")?;
                 writeln!(err, "  help: {}", e.help())?;
-                Err(if matches!(e, crate::table::ArtifactError::Io { .. }) { Exit::Usage } else { Exit::Findings })
+                Err(if matches!(e, crate::table::ArtifactError::Io { .. }) {
+                    Exit::Usage
+                } else {
+                    Exit::Findings
+                })
             }
         });
     }
@@ -41,24 +52,41 @@ pub fn tables(policies: Option<&Path>, artifact: Option<&Path>, err: &mut dyn Wr
     match a.tables {
         Some(t) => Ok(Ok(t)),
         None => {
-            let errors: Vec<Diagnostic> = a.diags.iter().filter(|d| d.is_error()).cloned().collect();
+            let errors: Vec<Diagnostic> =
+                a.diags.iter().filter(|d| d.is_error()).cloned().collect();
             write!(err, "{}", crate::diag::render_all(&errors, &a.sources))?;
-            writeln!(err, "error: the policies have {} error(s); run `mandate check` for details", errors.len())?;
+            writeln!(
+                err,
+                "error: the policies have {} error(s); run `mandate check` for details",
+                errors.len()
+            )?;
             Ok(Err(Exit::Findings))
         }
     }
 }
 
 /// Find a table by code, with a suggestion when it is unknown.
-pub fn pick<'t>(tables: &'t Tables, code: &str, err: &mut dyn Write) -> std::io::Result<Option<&'t crate::table::Table>> {
+pub fn pick<'t>(
+    tables: &'t Tables,
+    code: &str,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<&'t crate::table::Table>> {
     if let Some(t) = tables.get(code) {
         return Ok(Some(t));
     }
     writeln!(err, "error: unknown jurisdiction `{code}`")?;
     let codes = tables.codes();
     match crate::diag::did_you_mean(&code.to_uppercase(), codes.iter().copied()) {
-        Some(s) => writeln!(err, "  help: {s} (`mandate jurisdictions` lists all {})", codes.len())?,
-        None => writeln!(err, "  help: use a two-letter postal code; `mandate jurisdictions` lists all {}", codes.len())?,
+        Some(s) => writeln!(
+            err,
+            "  help: {s} (`mandate jurisdictions` lists all {})",
+            codes.len()
+        )?,
+        None => writeln!(
+            err,
+            "  help: use a two-letter postal code; `mandate jurisdictions` lists all {}",
+            codes.len()
+        )?,
     }
     Ok(None)
 }
@@ -90,7 +118,8 @@ pub fn print_diags(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io
             }
         }
         Format::Json => {
-            let v: Vec<serde_json::Value> = a.diags.iter().map(|d| diag_json(d, &a.sources)).collect();
+            let v: Vec<serde_json::Value> =
+                a.diags.iter().map(|d| diag_json(d, &a.sources)).collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": v, "errors": a.errors(), "warnings": a.warnings() })).unwrap_or_default())?;
         }
     }

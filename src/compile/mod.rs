@@ -38,7 +38,11 @@ pub fn columns(schema: &Schema) -> Vec<Column> {
                 crate::check::FactType::Int { lo, hi } => ColumnType::Int { lo, hi },
                 crate::check::FactType::Enum(e) => ColumnType::Enum {
                     name: schema.enums[e].name.clone(),
-                    variants: schema.enums[e].variants.iter().map(|v| v.name.clone()).collect(),
+                    variants: schema.enums[e]
+                        .variants
+                        .iter()
+                        .map(|v| v.name.clone())
+                        .collect(),
                 },
             },
             default: f.default,
@@ -50,11 +54,16 @@ pub fn columns(schema: &Schema) -> Vec<Column> {
 fn describe(schema: &Schema, d: &Decision) -> String {
     let mut s = d.action.to_string();
     if !d.to.is_empty() {
-        let names: Vec<&str> = d.to.iter().map(|&r| schema.recipients().variants[r].name.as_str()).collect();
+        let names: Vec<&str> =
+            d.to.iter()
+                .map(|&r| schema.recipients().variants[r].name.as_str())
+                .collect();
         s.push_str(&format!(" to [{}]", names.join(", ")));
     }
     match (&d.within, &d.written) {
-        (Some(w), Some(x)) => s.push_str(&format!(" within {}, in writing within {}", w.text, x.text)),
+        (Some(w), Some(x)) => {
+            s.push_str(&format!(" within {}, in writing within {}", w.text, x.text))
+        }
         (Some(w), None) => s.push_str(&format!(" within {}", w.text)),
         (None, Some(x)) => s.push_str(&format!(" in writing within {}", x.text)),
         (None, None) => {}
@@ -62,7 +71,12 @@ fn describe(schema: &Schema, d: &Decision) -> String {
     s
 }
 
-fn compile_one(program: &Program, sources: &Sources, j: usize, diags: &mut Vec<Diagnostic>) -> Table {
+fn compile_one(
+    program: &Program,
+    sources: &Sources,
+    j: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Table {
     let schema = &program.schema;
     let jur = &program.jurisdictions[j];
     let eff = priority::effective(program, j);
@@ -74,9 +88,16 @@ fn compile_one(program: &Program, sources: &Sources, j: usize, diags: &mut Vec<D
             Err(region::TooBig) => {
                 if e.depth == 0 {
                     diags.push(
-                        Diagnostic::new(Code::Limit, format!("the condition of `{}` expands to more than {} cases", rule.name, region::MAX_CUBES))
-                            .label(rule.name_span, "too complex")
-                            .help("split the rule into several rules with simpler conditions"),
+                        Diagnostic::new(
+                            Code::Limit,
+                            format!(
+                                "the condition of `{}` expands to more than {} cases",
+                                rule.name,
+                                region::MAX_CUBES
+                            ),
+                        )
+                        .label(rule.name_span, "too complex")
+                        .help("split the rule into several rules with simpler conditions"),
                     );
                 }
                 cubes.push(Vec::new());
@@ -100,7 +121,12 @@ fn compile_one(program: &Program, sources: &Sources, j: usize, diags: &mut Vec<D
             rule: format!("{}.{}", owner.code, rule.name),
             jurisdiction: owner.code.clone(),
             action: rule.decision.action,
-            to: rule.decision.to.iter().map(|&r| schema.recipients().variants[r].name.clone()).collect(),
+            to: rule
+                .decision
+                .to
+                .iter()
+                .map(|&r| schema.recipients().variants[r].name.clone())
+                .collect(),
             within: rule.decision.within.as_ref().map(|d| d.text.clone()),
             written_within: rule.decision.written.as_ref().map(|d| d.text.clone()),
             citations: rule.cites.clone(),
@@ -111,7 +137,10 @@ fn compile_one(program: &Program, sources: &Sources, j: usize, diags: &mut Vec<D
             condition: rule.when_text.clone(),
         });
         for cube in &cubes[k] {
-            rows.push(Row { tests: tests_of(schema, cube), outcome });
+            rows.push(Row {
+                tests: tests_of(schema, cube),
+                outcome,
+            });
         }
     }
     if let Some((dj, d)) = program.default_of(j) {
@@ -130,12 +159,19 @@ fn compile_one(program: &Program, sources: &Sources, j: usize, diags: &mut Vec<D
             line: sources.line(d.span),
             condition: String::new(),
         });
-        rows.push(Row { tests: Vec::new(), outcome: (outcomes.len() - 1) as u32 });
+        rows.push(Row {
+            tests: Vec::new(),
+            outcome: (outcomes.len() - 1) as u32,
+        });
     }
     Table {
         jurisdiction: jur.code.clone(),
         name: jur.name.clone(),
-        chain: program.chain(j).iter().map(|&c| program.jurisdictions[c].code.clone()).collect(),
+        chain: program
+            .chain(j)
+            .iter()
+            .map(|&c| program.jurisdictions[c].code.clone())
+            .collect(),
         rows,
         outcomes,
     }
@@ -146,14 +182,24 @@ fn tests_of(schema: &Schema, cube: &Cube) -> Vec<Test> {
     cube.iter()
         .enumerate()
         .filter(|(f, set)| **set != schema.domain(*f))
-        .map(|(f, set)| Test { col: f as u32, set: *set })
+        .map(|(f, set)| Test {
+            col: f as u32,
+            set: *set,
+        })
         .collect()
 }
 
 /// Two rules of this jurisdiction conflict when some facts match both,
 /// no matching rule beats either of them, and they decide differently.
 /// Inherited pairs are checked when their own jurisdiction is compiled.
-fn find_conflicts(program: &Program, j: usize, eff: &[Effective], cubes: &[Vec<Cube>], beats: &priority::Beats, diags: &mut Vec<Diagnostic>) {
+fn find_conflicts(
+    program: &Program,
+    j: usize,
+    eff: &[Effective],
+    cubes: &[Vec<Cube>],
+    beats: &priority::Beats,
+    diags: &mut Vec<Diagnostic>,
+) {
     let schema = &program.schema;
     let own: Vec<usize> = (0..eff.len()).filter(|&k| eff[k].depth == 0).collect();
     for (x, &a) in own.iter().enumerate() {
@@ -173,7 +219,10 @@ fn find_conflicts(program: &Program, j: usize, eff: &[Effective], cubes: &[Vec<C
             if both.is_empty() {
                 continue;
             }
-            let stronger: Vec<Cube> = (0..eff.len()).filter(|&c| beats.beats(c, a) || beats.beats(c, b)).flat_map(|c| cubes[c].iter().cloned()).collect();
+            let stronger: Vec<Cube> = (0..eff.len())
+                .filter(|&c| beats.beats(c, a) || beats.beats(c, b))
+                .flat_map(|c| cubes[c].iter().cloned())
+                .collect();
             let clash = region::subtract_all(both, &stronger);
             let Some(cube) = clash.first() else { continue };
             let point = region::witness(schema, cube);
@@ -182,7 +231,16 @@ fn find_conflicts(program: &Program, j: usize, eff: &[Effective], cubes: &[Vec<C
             rb.cond.facts(&mut read);
             read.sort_unstable();
             read.dedup();
-            let given: Vec<String> = read.iter().map(|&f| format!("{} = {}", schema.facts[f].name, schema.show_value(f, point[f]))).collect();
+            let given: Vec<String> = read
+                .iter()
+                .map(|&f| {
+                    format!(
+                        "{} = {}",
+                        schema.facts[f].name,
+                        schema.show_value(f, point[f])
+                    )
+                })
+                .collect();
             let code = &program.jurisdictions[j].code;
             let test = format!(
                 "test \"{code}: {} or {}?\" {{\n  given {}\n  expect {}\n}}",
@@ -208,34 +266,64 @@ fn find_conflicts(program: &Program, j: usize, eff: &[Effective], cubes: &[Vec<C
 }
 
 /// A rule of this jurisdiction that some stronger rules cover entirely.
-fn find_dead(program: &Program, eff: &[Effective], cubes: &[Vec<Cube>], beats: &priority::Beats, diags: &mut Vec<Diagnostic>) {
+fn find_dead(
+    program: &Program,
+    eff: &[Effective],
+    cubes: &[Vec<Cube>],
+    beats: &priority::Beats,
+    diags: &mut Vec<Diagnostic>,
+) {
     for (r, e) in eff.iter().enumerate() {
         if e.depth != 0 {
             continue;
         }
         let rule = e.rule(program);
-        if rule.allows.iter().any(|(c, _, _)| c == Code::DeadRule.as_str()) {
+        if rule
+            .allows
+            .iter()
+            .any(|(c, _, _)| c == Code::DeadRule.as_str())
+        {
             continue;
         }
         let stronger: Vec<usize> = (0..eff.len()).filter(|&c| beats.beats(c, r)).collect();
-        let minus: Vec<Cube> = stronger.iter().flat_map(|&c| cubes[c].iter().cloned()).collect();
+        let minus: Vec<Cube> = stronger
+            .iter()
+            .flat_map(|&c| cubes[c].iter().cloned())
+            .collect();
         if !region::subtract_all(cubes[r].clone(), &minus).is_empty() {
             continue;
         }
         let shadows: Vec<String> = stronger
             .iter()
-            .filter(|&&c| cubes[c].iter().any(|x| cubes[r].iter().any(|y| region::intersect(x, y).is_some())))
-            .map(|&c| format!("`{}.{}`", program.jurisdictions[eff[c].jur].code, eff[c].rule(program).name))
+            .filter(|&&c| {
+                cubes[c]
+                    .iter()
+                    .any(|x| cubes[r].iter().any(|y| region::intersect(x, y).is_some()))
+            })
+            .map(|&c| {
+                format!(
+                    "`{}.{}`",
+                    program.jurisdictions[eff[c].jur].code,
+                    eff[c].rule(program).name
+                )
+            })
             .collect();
         let (msg, help) = if cubes[r].is_empty() {
-            (format!("rule `{}` can never match", rule.name), "its condition is unsatisfiable; correct it or delete the rule".to_string())
+            (
+                format!("rule `{}` can never match", rule.name),
+                "its condition is unsatisfiable; correct it or delete the rule".to_string(),
+            )
         } else {
             (
                 format!("rule `{}` can never decide: {} always {}", rule.name, shadows.join(", "), if shadows.len() == 1 { "wins" } else { "win" }),
                 "delete the rule, narrow the rules that shadow it, or add `overrides` if it should win".to_string(),
             )
         };
-        diags.push(Diagnostic::new(Code::DeadRule, msg).label(rule.name_span, "never decides").help(help));
+        diags.push(
+            Diagnostic::new(Code::DeadRule, msg)
+                .label(rule.name_span, "never decides")
+                .help(help),
+        );
     }
 }
 

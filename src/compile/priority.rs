@@ -29,7 +29,11 @@ pub fn effective(program: &Program, j: usize) -> Vec<Effective> {
         for (r, rule) in program.jurisdictions[c].rules.iter().enumerate() {
             let replaced = out.iter().any(|e| e.rule(program).name == rule.name);
             if !replaced {
-                out.push(Effective { jur: c, rule: r, depth });
+                out.push(Effective {
+                    jur: c,
+                    rule: r,
+                    depth,
+                });
             }
         }
     }
@@ -48,10 +52,20 @@ pub struct Beats {
 impl Beats {
     pub fn new(program: &Program, eff: &[Effective]) -> Beats {
         let n = eff.len();
-        let index = |jur: usize, rule: usize| eff.iter().position(|e| e.jur == jur && e.rule == rule);
+        let index =
+            |jur: usize, rule: usize| eff.iter().position(|e| e.jur == jur && e.rule == rule);
         // Edges to rules replaced in this chain are dropped: the
         // replacement already beats the overrider by specificity.
-        let edges: Vec<Vec<usize>> = eff.iter().map(|e| e.rule(program).overrides.iter().filter_map(|&(j, r)| index(j, r)).collect()).collect();
+        let edges: Vec<Vec<usize>> = eff
+            .iter()
+            .map(|e| {
+                e.rule(program)
+                    .overrides
+                    .iter()
+                    .filter_map(|&(j, r)| index(j, r))
+                    .collect()
+            })
+            .collect();
         // Sparse: most rules override nothing, and a dense matrix would
         // cost n² memory on large synthetic jurisdictions.
         let mut reach = vec![HashSet::new(); n];
@@ -79,7 +93,11 @@ impl Beats {
                 break;
             }
         }
-        Beats { depth: eff.iter().map(|e| e.depth).collect(), reach, rank }
+        Beats {
+            depth: eff.iter().map(|e| e.depth).collect(),
+            reach,
+            rank,
+        }
     }
 
     pub fn beats(&self, a: usize, b: usize) -> bool {

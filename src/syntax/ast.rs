@@ -59,7 +59,10 @@ pub struct FactDecl {
 pub enum TypeExpr {
     Bool(Span),
     /// `int` or `int LO..=HI`.
-    Int { range: Option<(Int, Int)>, span: Span },
+    Int {
+        range: Option<(Int, Int)>,
+        span: Span,
+    },
     Named(Ident),
 }
 
@@ -123,7 +126,9 @@ pub struct Allow {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     MustReport,
@@ -133,7 +138,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [Action::MustReport, Action::MustDisclose, Action::MayDisclose, Action::MustNotDisclose];
+    pub const ALL: [Action; 4] = [
+        Action::MustReport,
+        Action::MustDisclose,
+        Action::MayDisclose,
+        Action::MustNotDisclose,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Action::MustReport => "must_report",
@@ -268,5 +278,8 @@ pub struct Expect {
 pub enum By {
     Default(Span),
     /// `name` or `JUR.name`.
-    Rule { jurisdiction: Option<Ident>, name: Ident },
+    Rule {
+        jurisdiction: Option<Ident>,
+        name: Ident,
+    },
 }

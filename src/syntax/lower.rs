@@ -16,8 +16,12 @@ struct Lower {
 }
 
 pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
-    let mut pairs = PolicyParser::parse(Rule::file, text).map_err(|e| vec![syntax_error(e, file)])?;
-    let mut lower = Lower { file, diags: Vec::new() };
+    let mut pairs =
+        PolicyParser::parse(Rule::file, text).map_err(|e| vec![syntax_error(e, file)])?;
+    let mut lower = Lower {
+        file,
+        diags: Vec::new(),
+    };
     let Some(top) = pairs.next() else {
         return Ok(File { items: Vec::new() });
     };
@@ -39,7 +43,9 @@ fn friendly(r: &Rule) -> String {
         Rule::boolean => "`true` or `false`".into(),
         Rule::date => "a date (YYYY-MM-DD)".into(),
         Rule::duration => "a duration (`immediately`, `24h`, `2d`)".into(),
-        Rule::action => "an action (`must_report`, `must_disclose`, `may_disclose`, `must_not_disclose`)".into(),
+        Rule::action => {
+            "an action (`must_report`, `must_disclose`, `may_disclose`, `must_not_disclose`)".into()
+        }
         Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)".into(),
         Rule::in_op => "`in`".into(),
         Rule::and_op => "`and`".into(),
@@ -83,7 +89,10 @@ fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
         pest::error::InputLocation::Span((s, t)) => (s, t),
     };
     let label = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, negatives } => {
+        pest::error::ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => {
             let mut expected: Vec<String> = positives.iter().map(friendly).collect();
             expected.sort();
             expected.dedup();
@@ -155,11 +164,17 @@ impl Lower {
     }
 
     fn lower_ident(&self, pair: Pair<Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: self.span(&pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
     }
 
     fn lower_string(&self, pair: Pair<Rule>) -> Str {
-        Str { value: unescape(pair.as_str()), span: self.span(&pair) }
+        Str {
+            value: unescape(pair.as_str()),
+            span: self.span(&pair),
+        }
     }
 
     fn lower_integer(&mut self, pair: Pair<Rule>) -> Int {
@@ -168,9 +183,12 @@ impl Lower {
             Ok(v) => v,
             Err(_) => {
                 self.diags.push(
-                    Diagnostic::new(Code::InvalidRange, format!("integer `{}` does not fit in 64 bits", pair.as_str()))
-                        .label(span, "too large")
-                        .help("use a number between -9223372036854775808 and 9223372036854775807"),
+                    Diagnostic::new(
+                        Code::InvalidRange,
+                        format!("integer `{}` does not fit in 64 bits", pair.as_str()),
+                    )
+                    .label(span, "too large")
+                    .help("use a number between -9223372036854775808 and 9223372036854775807"),
                 );
                 0
             }
@@ -196,7 +214,11 @@ impl Lower {
         let mut inner = pair.into_inner();
         let name = self.lower_ident(inner.next().expect("lower_enum_decl: name"));
         let variants = inner.map(|v| self.lower_variant(v)).collect();
-        EnumDecl { name, variants, span }
+        EnumDecl {
+            name,
+            variants,
+            span,
+        }
     }
 
     fn lower_variant(&mut self, pair: Pair<Rule>) -> Variant {
@@ -218,7 +240,13 @@ impl Lower {
                 _ => default = Some(self.lower_literal(p)),
             }
         }
-        FactDecl { name, ty, default, doc, span }
+        FactDecl {
+            name,
+            ty,
+            default,
+            doc,
+            span,
+        }
     }
 
     fn lower_type(&mut self, pair: Pair<Rule>) -> TypeExpr {
@@ -233,7 +261,9 @@ impl Lower {
                 };
                 TypeExpr::Int { range, span }
             }
-            Rule::named_type => TypeExpr::Named(self.lower_ident(pair.into_inner().next().expect("lower_type: name"))),
+            Rule::named_type => TypeExpr::Named(
+                self.lower_ident(pair.into_inner().next().expect("lower_type: name")),
+            ),
             other => unreachable!("lower_type: unexpected {other:?}"),
         }
     }
@@ -270,7 +300,10 @@ impl Lower {
                 Rule::extends => j.extends = Some(self.lower_ident(first(p))),
                 Rule::reviewed => {
                     let d = first(p);
-                    j.reviewed.push(DateLit { text: d.as_str().to_string(), span: self.span(&d) });
+                    j.reviewed.push(DateLit {
+                        text: d.as_str().to_string(),
+                        span: self.span(&d),
+                    });
                 }
                 Rule::source => j.sources.push(self.lower_string(first(p))),
                 Rule::default_decl => j.defaults.push(self.lower_default(p)),
@@ -284,8 +317,12 @@ impl Lower {
     }
 
     fn lower_action(&self, pair: Pair<Rule>) -> ActionLit {
-        let action = Action::parse(pair.as_str()).expect("lower_action: grammar admits only the four actions");
-        ActionLit { action, span: self.span(&pair) }
+        let action = Action::parse(pair.as_str())
+            .expect("lower_action: grammar admits only the four actions");
+        ActionLit {
+            action,
+            span: self.span(&pair),
+        }
     }
 
     fn lower_default(&mut self, pair: Pair<Rule>) -> Default {
@@ -293,7 +330,11 @@ impl Lower {
         let mut inner = pair.into_inner();
         let action = self.lower_action(inner.next().expect("lower_default: action"));
         let cites = inner.map(|c| self.lower_string(first(c))).collect();
-        Default { action, cites, span }
+        Default {
+            action,
+            cites,
+            span,
+        }
     }
 
     fn lower_allow(&mut self, pair: Pair<Rule>) -> Allow {
@@ -325,7 +366,9 @@ impl Lower {
             match p.as_rule() {
                 Rule::note => rule.notes.push(self.lower_string(first(p))),
                 Rule::cite => rule.cites.push(self.lower_string(first(p))),
-                Rule::overrides => rule.overrides.extend(p.into_inner().map(|i| self.lower_ident(i))),
+                Rule::overrides => rule
+                    .overrides
+                    .extend(p.into_inner().map(|i| self.lower_ident(i))),
                 Rule::unverified => rule.unverified = Some(self.lower_string(first(p))),
                 Rule::allow => rule.allows.push(self.lower_allow(p)),
                 other => unreachable!("lower_rule: unexpected {other:?}"),
@@ -337,15 +380,25 @@ impl Lower {
     /// Shared by `then` and `expect`: action, recipients, deadline.
     fn lower_then<'a>(&mut self, mut inner: impl Iterator<Item = Pair<'a, Rule>>) -> Then {
         let action = self.lower_action(inner.next().expect("lower_then: action"));
-        let mut then = Then { action, to: None, within: None, written: None };
+        let mut then = Then {
+            action,
+            to: None,
+            within: None,
+            written: None,
+        };
         for p in inner {
             match p.as_rule() {
-                Rule::recipients => then.to = Some(p.into_inner().map(|i| self.lower_ident(i)).collect()),
+                Rule::recipients => {
+                    then.to = Some(p.into_inner().map(|i| self.lower_ident(i)).collect())
+                }
                 Rule::deadline => {
                     for d in p.into_inner() {
                         let kind = d.as_rule();
                         let dur = first(d);
-                        let lit = DurationLit { text: dur.as_str().to_string(), span: self.span(&dur) };
+                        let lit = DurationLit {
+                            text: dur.as_str().to_string(),
+                            span: self.span(&dur),
+                        };
                         match kind {
                             Rule::within => then.within = Some(lit),
                             Rule::written => then.written = Some(lit),
@@ -363,7 +416,11 @@ impl Lower {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::expr => {
-                let mut parts: Vec<Expr> = pair.into_inner().filter(|p| p.as_rule() != Rule::or_op).map(|p| self.lower_expr(p)).collect();
+                let mut parts: Vec<Expr> = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() != Rule::or_op)
+                    .map(|p| self.lower_expr(p))
+                    .collect();
                 if parts.len() == 1 {
                     parts.pop().expect("lower_expr: one part")
                 } else {
@@ -371,7 +428,11 @@ impl Lower {
                 }
             }
             Rule::disjunct => {
-                let mut parts: Vec<Expr> = pair.into_inner().filter(|p| p.as_rule() != Rule::and_op).map(|p| self.lower_expr(p)).collect();
+                let mut parts: Vec<Expr> = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() != Rule::and_op)
+                    .map(|p| self.lower_expr(p))
+                    .collect();
                 if parts.len() == 1 {
                     parts.pop().expect("lower_expr: one part")
                 } else {
@@ -379,7 +440,10 @@ impl Lower {
                 }
             }
             Rule::negation => {
-                let inner = pair.into_inner().find(|p| p.as_rule() != Rule::not_op).expect("lower_expr: negated operand");
+                let inner = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() != Rule::not_op)
+                    .expect("lower_expr: negated operand");
                 Expr::Not(Box::new(self.lower_expr(inner)), span)
             }
             Rule::comparison => Expr::Cmp(self.lower_comparison(pair)),
@@ -394,7 +458,10 @@ impl Lower {
         let test = match inner.next() {
             None => CmpTest::IsTrue,
             Some(p) if p.as_rule() == Rule::membership => {
-                let target = p.into_inner().nth(1).expect("lower_comparison: membership target");
+                let target = p
+                    .into_inner()
+                    .nth(1)
+                    .expect("lower_comparison: membership target");
                 let tspan = self.span(&target);
                 match target.as_rule() {
                     Rule::int_range => {
@@ -403,7 +470,10 @@ impl Lower {
                         let hi = self.lower_integer(b.next().expect("lower_comparison: hi"));
                         CmpTest::InRange(lo, hi)
                     }
-                    Rule::list => CmpTest::InList(target.into_inner().map(|l| self.lower_literal(l)).collect(), tspan),
+                    Rule::list => CmpTest::InList(
+                        target.into_inner().map(|l| self.lower_literal(l)).collect(),
+                        tspan,
+                    ),
                     other => unreachable!("lower_comparison: unexpected target {other:?}"),
                 }
             }
@@ -436,7 +506,8 @@ impl Lower {
                     for b in p.into_inner() {
                         let mut bi = b.into_inner();
                         let fact = self.lower_ident(bi.next().expect("lower_test: binding fact"));
-                        let value = self.lower_literal(bi.next().expect("lower_test: binding value"));
+                        let value =
+                            self.lower_literal(bi.next().expect("lower_test: binding value"));
                         given.push(Binding { fact, value });
                     }
                 }
@@ -444,7 +515,12 @@ impl Lower {
                 other => unreachable!("lower_test: unexpected {other:?}"),
             }
         }
-        Test { name, given, expect: expect.expect("lower_test: grammar requires expect"), span }
+        Test {
+            name,
+            given,
+            expect: expect.expect("lower_test: grammar requires expect"),
+            span,
+        }
     }
 
     fn lower_expect(&mut self, pair: Pair<Rule>) -> Expect {
@@ -458,9 +534,13 @@ impl Lower {
             match target.as_rule() {
                 Rule::kw_default => By::Default(self.span(&target)),
                 Rule::qualified => {
-                    let mut ids: Vec<Ident> = target.into_inner().map(|i| self.lower_ident(i)).collect();
+                    let mut ids: Vec<Ident> =
+                        target.into_inner().map(|i| self.lower_ident(i)).collect();
                     let name = ids.pop().expect("lower_expect: qualified name");
-                    By::Rule { jurisdiction: ids.pop(), name }
+                    By::Rule {
+                        jurisdiction: ids.pop(),
+                        name,
+                    }
                 }
                 other => unreachable!("lower_expect: unexpected by {other:?}"),
             }
@@ -472,5 +552,7 @@ impl Lower {
 type Rule_ = super::ast::Rule;
 
 fn first(pair: Pair<Rule>) -> Pair<Rule> {
-    pair.into_inner().next().expect("first: grammar guarantees an inner pair")
+    pair.into_inner()
+        .next()
+        .expect("first: grammar guarantees an inner pair")
 }

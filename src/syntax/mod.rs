@@ -20,15 +20,29 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Vec<Diagnosti
     if text.len() > MAX_FILE_BYTES {
         return Err(vec![Diagnostic::new(
             Code::Limit,
-            format!("file is {} bytes, more than the limit of {} bytes", text.len(), MAX_FILE_BYTES),
+            format!(
+                "file is {} bytes, more than the limit of {} bytes",
+                text.len(),
+                MAX_FILE_BYTES
+            ),
         )
         .label(Span::new(file, 0, 0), "this file")
-        .help("split the jurisdiction over several files or remove generated content")]);
+        .help(
+            "split the jurisdiction over several files or remove generated content",
+        )]);
     }
     if let Some((at, depth)) = too_deep(text) {
-        return Err(vec![Diagnostic::new(Code::Limit, format!("nesting deeper than {MAX_NESTING} levels"))
-            .label(Span::new(file, at, at + 1), format!("level {depth} starts here"))
-            .help("simplify the condition; deep nesting is never needed to express a statute")]);
+        return Err(vec![Diagnostic::new(
+            Code::Limit,
+            format!("nesting deeper than {MAX_NESTING} levels"),
+        )
+        .label(
+            Span::new(file, at, at + 1),
+            format!("level {depth} starts here"),
+        )
+        .help(
+            "simplify the condition; deep nesting is never needed to express a statute",
+        )]);
     }
     lower::parse_file(text, file)
 }

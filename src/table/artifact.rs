@@ -18,7 +18,10 @@ struct Artifact {
 #[derive(Debug, thiserror::Error)]
 pub enum ArtifactError {
     #[error("cannot read `{path}`: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("`{path}` is not a mandate tables file: {reason}")]
     Corrupt { path: String, reason: String },
     #[error("`{path}` has format `{found}`, but this mandate reads `{FORMAT}`")]
@@ -31,8 +34,12 @@ impl ArtifactError {
     pub fn help(&self) -> &'static str {
         match self {
             ArtifactError::Io { .. } => "check the path given to --tables",
-            ArtifactError::Corrupt { .. } | ArtifactError::Hash { .. } => "recompile it with `mandate compile -o FILE`; never edit the file by hand",
-            ArtifactError::Version { .. } => "recompile the policies with this version of mandate: `mandate compile -o FILE`",
+            ArtifactError::Corrupt { .. } | ArtifactError::Hash { .. } => {
+                "recompile it with `mandate compile -o FILE`; never edit the file by hand"
+            }
+            ArtifactError::Version { .. } => {
+                "recompile the policies with this version of mandate: `mandate compile -o FILE`"
+            }
         }
     }
 }
@@ -47,7 +54,11 @@ fn hash(tables: &Tables) -> String {
 /// The artifact as pretty JSON (deterministic: tables and fields are in a
 /// fixed order).
 pub fn save_artifact(tables: &Tables) -> String {
-    let artifact = Artifact { format: FORMAT.to_string(), hash: hash(tables), tables: tables.clone() };
+    let artifact = Artifact {
+        format: FORMAT.to_string(),
+        hash: hash(tables),
+        tables: tables.clone(),
+    };
     let mut s = serde_json::to_string_pretty(&artifact).unwrap_or_default();
     s.push('\n');
     s
@@ -55,22 +66,39 @@ pub fn save_artifact(tables: &Tables) -> String {
 
 pub fn load_artifact(path: &Path) -> Result<Tables, ArtifactError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ArtifactError::Io { path: shown.clone(), source })?;
-    let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| ArtifactError::Corrupt { path: shown.clone(), reason: e.to_string() })?;
-    let format = value.get("format").and_then(|f| f.as_str()).ok_or_else(|| ArtifactError::Corrupt {
+    let bytes = std::fs::read(path).map_err(|source| ArtifactError::Io {
         path: shown.clone(),
-        reason: "it has no `format` field".into(),
+        source,
     })?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| ArtifactError::Corrupt {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+    let format = value
+        .get("format")
+        .and_then(|f| f.as_str())
+        .ok_or_else(|| ArtifactError::Corrupt {
+            path: shown.clone(),
+            reason: "it has no `format` field".into(),
+        })?;
     if format != FORMAT {
-        return Err(ArtifactError::Version { path: shown, found: format.to_string() });
+        return Err(ArtifactError::Version {
+            path: shown,
+            found: format.to_string(),
+        });
     }
-    let artifact: Artifact =
-        serde_json::from_value(value).map_err(|e| ArtifactError::Corrupt { path: shown.clone(), reason: e.to_string() })?;
+    let artifact: Artifact = serde_json::from_value(value).map_err(|e| ArtifactError::Corrupt {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
     if hash(&artifact.tables) != artifact.hash {
         return Err(ArtifactError::Hash { path: shown });
     }
-    validate(&artifact.tables).map_err(|reason| ArtifactError::Corrupt { path: shown, reason })?;
+    validate(&artifact.tables).map_err(|reason| ArtifactError::Corrupt {
+        path: shown,
+        reason,
+    })?;
     Ok(artifact.tables)
 }
 
@@ -80,14 +108,31 @@ fn validate(tables: &Tables) -> Result<(), String> {
     for t in &tables.tables {
         for (i, row) in t.rows.iter().enumerate() {
             if row.outcome as usize >= t.outcomes.len() {
-                return Err(format!("row {i} of `{}` names outcome {} of {}", t.jurisdiction, row.outcome, t.outcomes.len()));
+                return Err(format!(
+                    "row {i} of `{}` names outcome {} of {}",
+                    t.jurisdiction,
+                    row.outcome,
+                    t.outcomes.len()
+                ));
             }
-            if let Some(test) = row.tests.iter().find(|x| x.col as usize >= tables.columns.len()) {
-                return Err(format!("row {i} of `{}` tests column {} of {}", t.jurisdiction, test.col, tables.columns.len()));
+            if let Some(test) = row
+                .tests
+                .iter()
+                .find(|x| x.col as usize >= tables.columns.len())
+            {
+                return Err(format!(
+                    "row {i} of `{}` tests column {} of {}",
+                    t.jurisdiction,
+                    test.col,
+                    tables.columns.len()
+                ));
             }
         }
         if t.rows.last().map_or(true, |r| !r.tests.is_empty()) {
-            return Err(format!("the table of `{}` does not end with a default row", t.jurisdiction));
+            return Err(format!(
+                "the table of `{}` does not end with a default row",
+                t.jurisdiction
+            ));
         }
     }
     Ok(())

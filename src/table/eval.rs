@@ -19,9 +19,18 @@ pub enum FactsError {
     #[error("`{given}` is not of the form fact=value")]
     Malformed { given: String },
     #[error("unknown fact `{name}`{}", hint(.suggestion))]
-    UnknownFact { name: String, suggestion: Option<String>, known: Vec<String> },
+    UnknownFact {
+        name: String,
+        suggestion: Option<String>,
+        known: Vec<String>,
+    },
     #[error("`{value}` is not a value of `{fact}`{}; expected {expected}", hint(.suggestion))]
-    BadValue { fact: String, value: String, expected: String, suggestion: Option<String> },
+    BadValue {
+        fact: String,
+        value: String,
+        expected: String,
+        suggestion: Option<String>,
+    },
     #[error("`{fact}` is given twice")]
     Repeated { fact: String },
 }
@@ -33,7 +42,9 @@ fn hint(s: &Option<String>) -> String {
 impl Facts {
     /// Unknown everywhere except where a default applies.
     pub fn defaults(columns: &[Column]) -> Facts {
-        Facts { values: columns.iter().map(|c| c.default).collect() }
+        Facts {
+            values: columns.iter().map(|c| c.default).collect(),
+        }
     }
 
     /// Parse `fact=value` pairs as users type them on the command line.
@@ -43,11 +54,15 @@ impl Facts {
         for pair in pairs {
             let pair = pair.as_ref();
             let Some((name, value)) = pair.split_once('=') else {
-                return Err(FactsError::Malformed { given: pair.to_string() });
+                return Err(FactsError::Malformed {
+                    given: pair.to_string(),
+                });
             };
             let (name, value) = (name.trim(), value.trim());
             if name.is_empty() || value.is_empty() {
-                return Err(FactsError::Malformed { given: pair.to_string() });
+                return Err(FactsError::Malformed {
+                    given: pair.to_string(),
+                });
             }
             let Some(col) = columns.iter().position(|c| c.name == name) else {
                 return Err(FactsError::UnknownFact {
@@ -57,7 +72,9 @@ impl Facts {
                 });
             };
             if seen[col] {
-                return Err(FactsError::Repeated { fact: name.to_string() });
+                return Err(FactsError::Repeated {
+                    fact: name.to_string(),
+                });
             }
             seen[col] = true;
             facts.values[col] = Some(parse_value(&columns[col], value)?);
@@ -91,7 +108,14 @@ fn parse_value(col: &Column, value: &str) -> Result<i64, FactsError> {
         ColumnType::Enum { variants, .. } => match variants.iter().position(|v| v == value) {
             Some(i) => Ok(i as i64),
             None => Err(bad(
-                format!("one of {}", variants.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "one of {}",
+                    variants
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 did_you_mean(value, variants.iter().map(String::as_str)),
             )),
         },
@@ -109,7 +133,10 @@ pub struct Decided {
 pub enum EvalError {
     #[error("the decision needs {}, which {} not given and {} no default (needed by {})",
         list(.facts), if .facts.len() == 1 { "was" } else { "were" }, if .facts.len() == 1 { "has" } else { "have" }, list(.rules))]
-    Missing { facts: Vec<String>, rules: Vec<String> },
+    Missing {
+        facts: Vec<String>,
+        rules: Vec<String>,
+    },
     #[error("the table of `{jurisdiction}` has no row for these facts")]
     NoRow { jurisdiction: String },
     #[error("fact values do not fit the table: expected {expected} columns, got {got}")]
@@ -117,7 +144,11 @@ pub enum EvalError {
 }
 
 fn list(items: &[String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 enum RowState {
@@ -171,9 +202,15 @@ impl Table {
                     None => return self.decide_partial(values),
                 }
             }
-            return Ok(Decided { row: i, outcome: row.outcome as usize });
+            return Ok(Decided {
+                row: i,
+                outcome: row.outcome as usize,
+            });
         }
-        Err(Undecided { missing: Vec::new(), rules: Vec::new() })
+        Err(Undecided {
+            missing: Vec::new(),
+            rules: Vec::new(),
+        })
     }
 
     /// Slow path, taken only when some fact is unknown: collect every
@@ -186,7 +223,10 @@ impl Table {
                 RowState::NoMatch(_) => {}
                 RowState::Match => {
                     if missing.is_empty() {
-                        return Ok(Decided { row: i, outcome: row.outcome as usize });
+                        return Ok(Decided {
+                            row: i,
+                            outcome: row.outcome as usize,
+                        });
                     }
                     break;
                 }
@@ -210,7 +250,10 @@ impl Table {
             .iter()
             .enumerate()
             .filter_map(|(i, row)| match row_state(&row.tests, &facts.values) {
-                RowState::NoMatch(t) => Some(Skipped { row: i, failed: row.tests[t] }),
+                RowState::NoMatch(t) => Some(Skipped {
+                    row: i,
+                    failed: row.tests[t],
+                }),
                 _ => None,
             })
             .collect()
@@ -226,13 +269,25 @@ impl Tables {
     /// facts by name.
     pub fn decide(&self, table: &Table, facts: &Facts) -> Result<Decided, EvalError> {
         if facts.values.len() != self.columns.len() {
-            return Err(EvalError::Shape { expected: self.columns.len(), got: facts.values.len() });
+            return Err(EvalError::Shape {
+                expected: self.columns.len(),
+                got: facts.values.len(),
+            });
         }
         table.decide(&facts.values).map_err(|u| {
             if u.missing.is_empty() {
-                EvalError::NoRow { jurisdiction: table.jurisdiction.clone() }
+                EvalError::NoRow {
+                    jurisdiction: table.jurisdiction.clone(),
+                }
             } else {
-                EvalError::Missing { facts: u.missing.iter().map(|&c| self.columns[c].name.clone()).collect(), rules: u.rules }
+                EvalError::Missing {
+                    facts: u
+                        .missing
+                        .iter()
+                        .map(|&c| self.columns[c].name.clone())
+                        .collect(),
+                    rules: u.rules,
+                }
             }
         })
     }

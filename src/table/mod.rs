@@ -107,7 +107,10 @@ impl Column {
         match &self.ty {
             ColumnType::Bool => (v != 0).to_string(),
             ColumnType::Int { .. } => v.to_string(),
-            ColumnType::Enum { variants, .. } => variants.get(v as usize).cloned().unwrap_or_else(|| v.to_string()),
+            ColumnType::Enum { variants, .. } => variants
+                .get(v as usize)
+                .cloned()
+                .unwrap_or_else(|| v.to_string()),
         }
     }
     pub fn domain(&self) -> Set {
@@ -133,7 +136,10 @@ impl Column {
                 }
             }
             (Set::Mask(m), _) => {
-                let vals: Vec<String> = (0..64).filter(|i| m & (1u64 << i) != 0).map(|i| self.show(i)).collect();
+                let vals: Vec<String> = (0..64)
+                    .filter(|i| m & (1u64 << i) != 0)
+                    .map(|i| self.show(i))
+                    .collect();
                 if vals.len() == 1 {
                     format!("{} = {}", self.name, vals[0])
                 } else {
@@ -201,10 +207,15 @@ pub struct Tables {
 
 impl Tables {
     pub fn get(&self, code: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.jurisdiction.eq_ignore_ascii_case(code))
+        self.tables
+            .iter()
+            .find(|t| t.jurisdiction.eq_ignore_ascii_case(code))
     }
     pub fn codes(&self) -> Vec<&str> {
-        self.tables.iter().map(|t| t.jurisdiction.as_str()).collect()
+        self.tables
+            .iter()
+            .map(|t| t.jurisdiction.as_str())
+            .collect()
     }
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)

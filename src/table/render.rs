@@ -23,14 +23,22 @@ fn cell(col: &Column, set: &Set) -> String {
                 format!("{lo}..={hi}")
             }
         }
-        (Set::Mask(m), _) => (0..64).filter(|i| m & (1u64 << i) != 0).map(|i| col.show(i)).collect::<Vec<_>>().join("|"),
+        (Set::Mask(m), _) => (0..64)
+            .filter(|i| m & (1u64 << i) != 0)
+            .map(|i| col.show(i))
+            .collect::<Vec<_>>()
+            .join("|"),
         (Set::Range(lo, hi), _) => format!("{lo}..={hi}"),
     }
 }
 
 /// Header and cells of every row, over the columns some row tests.
 fn grid(tables: &Tables, table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut used: Vec<usize> = table.rows.iter().flat_map(|r| r.tests.iter().map(|t| t.col as usize)).collect();
+    let mut used: Vec<usize> = table
+        .rows
+        .iter()
+        .flat_map(|r| r.tests.iter().map(|t| t.col as usize))
+        .collect();
     used.sort_unstable();
     used.dedup();
     let mut header = vec!["#".to_string()];
@@ -44,10 +52,20 @@ fn grid(tables: &Tables, table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
             let o = &table.outcomes[row.outcome as usize];
             let mut cells = vec![(i + 1).to_string()];
             for &c in &used {
-                cells.push(row.tests.iter().find(|t| t.col as usize == c).map(|t| cell(&tables.columns[c], &t.set)).unwrap_or_else(|| "-".into()));
+                cells.push(
+                    row.tests
+                        .iter()
+                        .find(|t| t.col as usize == c)
+                        .map(|t| cell(&tables.columns[c], &t.set))
+                        .unwrap_or_else(|| "-".into()),
+                );
             }
             cells.push(o.action.to_string());
-            cells.push(if o.to.is_empty() { "-".into() } else { o.to.join(", ") });
+            cells.push(if o.to.is_empty() {
+                "-".into()
+            } else {
+                o.to.join(", ")
+            });
             cells.push(o.within.clone().unwrap_or_else(|| "-".into()));
             cells.push(o.written_within.clone().unwrap_or_else(|| "-".into()));
             cells.push(o.rule.clone());
@@ -78,18 +96,35 @@ pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> Stri
             let (header, rows) = grid(tables, table);
             let mut out = String::new();
             for line in std::iter::once(&header).chain(rows.iter()) {
-                out.push_str(&line.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+                out.push_str(
+                    &line
+                        .iter()
+                        .map(|c| csv_field(c))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
                 out.push('\n');
             }
             out
         }
         TableFormat::Markdown => {
             let (header, rows) = grid(tables, table);
-            let mut out = format!("## {} — {}\n\nFirst matching row decides. Chain: {}.\n\n", table.jurisdiction, table.name, table.chain.join(" → "));
+            let mut out = format!(
+                "## {} — {}\n\nFirst matching row decides. Chain: {}.\n\n",
+                table.jurisdiction,
+                table.name,
+                table.chain.join(" → ")
+            );
             out.push_str(&format!("| {} |\n", header.join(" | ")));
             out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
             for r in rows {
-                out.push_str(&format!("| {} |\n", r.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | ")));
+                out.push_str(&format!(
+                    "| {} |\n",
+                    r.iter()
+                        .map(|c| c.replace('|', "\\|"))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                ));
             }
             out
         }
@@ -102,12 +137,22 @@ pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> Stri
                 }
             }
             let line = |cells: &Vec<String>| {
-                let mut s = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ");
+                let mut s = cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c:<w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ");
                 s.truncate(s.trim_end().len());
                 s.push('\n');
                 s
             };
-            let mut out = format!("{} — {} (chain: {}; first matching row decides)\n\n", table.jurisdiction, table.name, table.chain.join(" → "));
+            let mut out = format!(
+                "{} — {} (chain: {}; first matching row decides)\n\n",
+                table.jurisdiction,
+                table.name,
+                table.chain.join(" → ")
+            );
             out.push_str(&line(&header));
             for r in &rows {
                 out.push_str(&line(r));
