@@ -88,8 +88,16 @@ impl Set {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ColumnType {
     Bool,
-    Int { lo: i64, hi: i64 },
-    Enum { name: String, variants: Vec<String> },
+    Int {
+        lo: i64,
+        hi: i64,
+    },
+    /// `enum` is the enum's name (`Concern`); the column's own name is the fact's.
+    Enum {
+        #[serde(rename = "enum")]
+        name: String,
+        variants: Vec<String>,
+    },
 }
 
 /// One fact of the schema.
