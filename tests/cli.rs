@@ -160,13 +160,10 @@ fn decide_explain_names_the_rule_and_what_held() {
         P,
     ]);
     let v = json(&j.out);
-    assert!(
-        v["explain"]["not_matched"]
-            .as_array()
-            .expect("not_matched")
-            .len()
-            > 0
-    );
+    assert!(!v["explain"]["not_matched"]
+        .as_array()
+        .expect("not_matched")
+        .is_empty());
 }
 
 #[test]

@@ -9,7 +9,10 @@ fn blocks(doc: &str) -> Vec<(String, String)> {
     let mut lines = doc.lines();
     while let Some(line) = lines.next() {
         if let Some(info) = line.strip_prefix("```policy") {
-            let body: Vec<&str> = lines.by_ref().take_while(|l| !l.starts_with("```")).collect();
+            let body: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| !l.starts_with("```"))
+                .collect();
             out.push((info.trim_start_matches(',').to_string(), body.join("\n")));
         }
     }
@@ -23,17 +26,35 @@ fn language_reference_examples_hold() {
     assert!(examples.len() >= 4, "the reference has checked examples");
     for (info, body) in examples {
         let mut sources = Sources::new();
-        sources.add("policies/schema.policy", std::fs::read_to_string("policies/schema.policy").expect("schema"));
-        sources.add("policies/federal.policy", std::fs::read_to_string("policies/federal.policy").expect("federal"));
+        sources.add(
+            "policies/schema.policy",
+            std::fs::read_to_string("policies/schema.policy").expect("schema"),
+        );
+        sources.add(
+            "policies/federal.policy",
+            std::fs::read_to_string("policies/federal.policy").expect("federal"),
+        );
         sources.add("docs/language.md", body.clone());
         let a = mandate::analyse(sources, Vec::new());
         let rendered = mandate::diag::render_all(&a.diags, &a.sources);
         if let Some(code) = info.strip_prefix("error ") {
-            assert!(a.diags.iter().any(|d| d.code.as_str() == code), "example should report {code}:\n{body}\n{rendered}");
+            assert!(
+                a.diags.iter().any(|d| d.code.as_str() == code),
+                "example should report {code}:\n{body}\n{rendered}"
+            );
         } else {
-            assert!(a.diags.is_empty(), "example should compile cleanly:\n{body}\n{rendered}");
-            let results = mandate::testing::run(a.program.as_ref().expect("program"), a.tables.as_ref().expect("tables"));
-            assert!(results.iter().all(|r| r.outcome.is_ok()), "example tests fail: {results:?}");
+            assert!(
+                a.diags.is_empty(),
+                "example should compile cleanly:\n{body}\n{rendered}"
+            );
+            let results = mandate::testing::run(
+                a.program.as_ref().expect("program"),
+                a.tables.as_ref().expect("tables"),
+            );
+            assert!(
+                results.iter().all(|r| r.outcome.is_ok()),
+                "example tests fail: {results:?}"
+            );
         }
     }
 }

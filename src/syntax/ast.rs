@@ -9,6 +9,7 @@ pub struct File {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // a handful per file; boxing buys nothing
 pub enum Item {
     Schema(Schema),
     Jurisdiction(Jurisdiction),
