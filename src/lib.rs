@@ -21,6 +21,8 @@ pub mod corpus;
 pub mod diag;
 pub mod fsutil;
 pub mod interp;
+pub mod matrix;
+pub mod region;
 pub mod source;
 pub mod syntax;
 pub mod table;

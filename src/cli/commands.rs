@@ -2,7 +2,8 @@
 
 use super::report::{analysis, pick, print_diags, tables};
 use super::{
-    CheckArgs, CompileArgs, Exit, ExplainArgs, Format, ListArgs, TableArgs, TestArgs, DISCLAIMER,
+    CheckArgs, CompileArgs, Exit, ExplainArgs, Format, JurisdictionsArgs, ListArgs, MatrixFormat,
+    TableArgs, TestArgs, DISCLAIMER,
 };
 use crate::diag::Code;
 use crate::table::{ColumnType, TableFormat};
@@ -132,10 +133,37 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
 }
 
 pub fn jurisdictions(
-    a: ListArgs,
+    a: JurisdictionsArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
+    if a.matrix {
+        let tables = match tables(a.policies.as_deref(), None, err)? {
+            Ok(t) => t,
+            Err(code) => return Ok(code),
+        };
+        let Some(m) = crate::matrix::matrix(&tables) else {
+            writeln!(
+                err,
+                "error: the schema has no `concern` enum fact to build the matrix from"
+            )?;
+            return Ok(Exit::Findings);
+        };
+        match a.format {
+            MatrixFormat::Text => write!(out, "{}", crate::matrix::render_text(&m))?,
+            MatrixFormat::Markdown => write!(out, "{}", crate::matrix::render_markdown(&m))?,
+            MatrixFormat::Json => writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&m).unwrap_or_default()
+            )?,
+        }
+        return Ok(Exit::Ok);
+    }
+    if a.format == MatrixFormat::Markdown {
+        writeln!(err, "error: `--format markdown` is for `--matrix`")?;
+        return Ok(Exit::Usage);
+    }
     let an = match analysis(a.policies.as_deref(), err)? {
         Ok(an) => an,
         Err(code) => return Ok(code),
@@ -145,7 +173,7 @@ pub fn jurisdictions(
         return Ok(Exit::Findings);
     };
     match a.format {
-        Format::Json => {
+        MatrixFormat::Json | MatrixFormat::Markdown => {
             let v: Vec<serde_json::Value> = p
                 .jurisdictions
                 .iter()
@@ -167,7 +195,7 @@ pub fn jurisdictions(
                 serde_json::to_string_pretty(&v).unwrap_or_default()
             )?;
         }
-        Format::Text => {
+        MatrixFormat::Text => {
             writeln!(
                 out,
                 "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  reviewed",

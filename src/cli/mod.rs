@@ -67,11 +67,11 @@ pub enum Command {
     /// Run the `test` blocks written in policy files
     #[command(after_help = "Examples:\n  mandate test\n  mandate test policies/ --format json")]
     Test(TestArgs),
-    /// List the jurisdictions the corpus knows
+    /// List the jurisdictions the corpus knows, or the matrix of their decisions
     #[command(
-        after_help = "Examples:\n  mandate jurisdictions\n  mandate jurisdictions --format json"
+        after_help = "Examples:\n  mandate jurisdictions\n  mandate jurisdictions --format json\n  mandate jurisdictions --matrix                     # every jurisdiction x concern\n  mandate jurisdictions --matrix --format markdown > docs/coverage.md"
     )]
-    Jurisdictions(ListArgs),
+    Jurisdictions(JurisdictionsArgs),
     /// Show the facts and values the schema defines
     #[command(after_help = "Examples:\n  mandate schema\n  mandate schema --format json")]
     Schema(ListArgs),
@@ -143,6 +143,26 @@ pub struct TestArgs {
     pub path: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JurisdictionsArgs {
+    /// Read policies from this directory instead of the default corpus
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    /// Show the jurisdiction × concern matrix of actions instead of the list
+    #[arg(long)]
+    pub matrix: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: MatrixFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    Text,
+    Json,
+    /// Markdown (the matrix only; docs/coverage.md is generated this way)
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,7 +4,8 @@
 //! found here, exactly, on the same regions the rows are built from.
 
 pub mod priority;
-pub mod region;
+
+use crate::region;
 
 use crate::check::{Decision, Program, Schema};
 use crate::diag::{Code, Diagnostic};

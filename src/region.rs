@@ -1,10 +1,11 @@
 //! Exact region algebra over the fact space. A cube fixes one set per
-//! column; a region is a list of disjoint cubes. Conditions become regions
-//! through negation normal form and DNF, which is exact because every atom
-//! compares one fact with literals.
+//! column; a region is a list of cubes. Conditions become regions through
+//! negation normal form and DNF, which is exact because every atom compares
+//! one fact with literals. The compiler (conflicts, dead rules), the
+//! coverage matrix and the semantic diff all reason with these.
 
 use crate::check::{Cond, Schema};
-use crate::table::Set;
+use crate::table::{Column, Set, Table};
 
 pub type Cube = Vec<Set>;
 
@@ -16,6 +17,40 @@ pub struct TooBig;
 
 pub fn full(schema: &Schema) -> Cube {
     (0..schema.facts.len()).map(|f| schema.domain(f)).collect()
+}
+
+/// The whole fact space of a table's columns.
+pub fn full_columns(columns: &[Column]) -> Cube {
+    columns.iter().map(Column::domain).collect()
+}
+
+/// A row's tests as a cube.
+pub fn row_cube(columns: &[Column], tests: &[crate::table::Test]) -> Cube {
+    let mut c = full_columns(columns);
+    for t in tests {
+        let col = t.col as usize;
+        c[col] = c[col].intersect(&t.set);
+    }
+    c
+}
+
+/// The fact space split by which row decides: disjoint cubes, each with
+/// the index of its outcome. Exact: row i's region is its cube minus the
+/// cubes of every earlier row.
+pub fn partition(columns: &[Column], table: &Table) -> Vec<(Cube, usize)> {
+    let mut out = Vec::new();
+    let mut earlier: Vec<Cube> = Vec::new();
+    for row in &table.rows {
+        let cube = row_cube(columns, &row.tests);
+        if cube.iter().any(Set::is_empty) {
+            continue;
+        }
+        for piece in subtract_all(vec![cube.clone()], &earlier) {
+            out.push((piece, row.outcome as usize));
+        }
+        earlier.push(cube);
+    }
+    out
 }
 
 pub fn intersect(a: &Cube, b: &Cube) -> Option<Cube> {

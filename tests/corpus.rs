@@ -1,0 +1,71 @@
+//! Whole-corpus promises of issue #3: every state and DC is present,
+//! decides child abuse with its own rule and has a duty-to-warn position,
+//! and docs/coverage.md is the matrix of the current corpus.
+
+use mandate::matrix::matrix;
+use mandate::syntax::ast::Action;
+
+const CODES: [&str; 51] = [
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN",
+    "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ",
+    "NM", "NV", "NY", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA",
+    "WI", "WV", "WY",
+];
+
+fn tables() -> mandate::table::Tables {
+    let loaded = mandate::corpus::embedded();
+    let a = mandate::analyse(loaded.sources, loaded.diags);
+    assert_eq!(
+        a.errors(),
+        0,
+        "{}",
+        mandate::diag::render_all(&a.diags, &a.sources)
+    );
+    a.tables.expect("tables")
+}
+
+#[test]
+fn all_fifty_states_and_dc_extend_the_federal_baseline() {
+    let t = tables();
+    for code in CODES {
+        let table = t.get(code).unwrap_or_else(|| panic!("{code} is missing"));
+        assert_eq!(
+            table.chain,
+            vec![code.to_string(), "US".to_string()],
+            "{code} extends US"
+        );
+    }
+    assert_eq!(t.tables.len(), 52, "51 jurisdictions plus US");
+}
+
+#[test]
+fn every_state_reports_child_abuse_by_its_own_rule_and_has_a_duty_to_warn_position() {
+    let t = tables();
+    let m = matrix(&t).expect("matrix");
+    let child = m
+        .concerns
+        .iter()
+        .position(|c| c == "child_abuse")
+        .expect("child_abuse concern");
+    for row in m.rows.iter().filter(|r| r.jurisdiction != "US") {
+        let cell = &row.cells[child];
+        assert!(
+            cell.actions.contains(&(Action::MustReport, true)),
+            "{}: child abuse is not a mandated report by its own rule: {cell:?}",
+            row.jurisdiction
+        );
+        assert!(
+            !row.duty_to_warn.actions.is_empty(),
+            "{} has no duty-to-warn decision",
+            row.jurisdiction
+        );
+    }
+}
+
+#[test]
+fn coverage_doc_is_current() {
+    let m = matrix(&tables()).expect("matrix");
+    let want = mandate::matrix::render_markdown(&m);
+    let have = std::fs::read_to_string("docs/coverage.md").unwrap_or_default();
+    assert!(have == want, "docs/coverage.md is stale: run `cargo run -- jurisdictions --matrix --format markdown --policies policies > docs/coverage.md`");
+}
