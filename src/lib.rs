@@ -19,6 +19,7 @@ pub mod cli;
 pub mod compile;
 pub mod corpus;
 pub mod diag;
+pub mod fmt;
 pub mod fsutil;
 pub mod interp;
 pub mod matrix;

@@ -559,3 +559,49 @@ fn binary_uses_the_embedded_corpus_anywhere() {
         .expect("run binary");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn fmt_check_rewrite_and_broken_files() {
+    let dir = temp_dir("fmt");
+    let messy = dir.join("messy.policy");
+    let broken = dir.join("broken.policy");
+    let body = "jurisdiction ZZ \"Z\" extends US {  reviewed 2026-11-27 }\n";
+    std::fs::write(&messy, body).expect("write");
+    std::fs::write(&broken, "jurisdiction ZZ {").expect("write");
+    let d = dir.to_str().expect("utf-8 path");
+    let check = run(&["fmt", "--check", d]);
+    assert_eq!(check.exit, Exit::Findings);
+    assert!(
+        check.out.contains("+  reviewed 2026-11-27"),
+        "prints a diff: {}",
+        check.out
+    );
+    assert!(
+        check.out.contains("E001"),
+        "reports the file it cannot parse: {}",
+        check.out
+    );
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        body,
+        "--check changes nothing"
+    );
+    let write = run(&["fmt", d]);
+    assert_eq!(write.exit, Exit::Findings, "a broken file is a finding");
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        "jurisdiction ZZ \"Z\" extends US {\n  reviewed 2026-11-27\n}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&broken).expect("read"),
+        "jurisdiction ZZ {",
+        "never touches what it cannot parse"
+    );
+    std::fs::remove_file(&broken).expect("remove");
+    assert_eq!(run(&["fmt", "--check", d]).exit, Exit::Ok);
+    assert_eq!(
+        run(&["fmt", "--check", "policies"]).exit,
+        Exit::Ok,
+        "the shipped corpus is formatted"
+    );
+}

@@ -64,6 +64,11 @@ pub enum Command {
         after_help = "The file is written atomically. `mandate decide --tables FILE` loads it and refuses a file of another version or with a wrong hash.\n\nExamples:\n  mandate compile -o tables.json\n  mandate compile policies/ -o build/tables.json"
     )]
     Compile(CompileArgs),
+    /// Rewrite policy files in the canonical layout
+    #[command(
+        after_help = "Comments are kept; a file that does not parse is reported and left untouched.\nFiles are written atomically.\n\nExamples:\n  mandate fmt                       # ./policies\n  mandate fmt policies/states/ca.policy\n  mandate fmt --check               # CI: print a diff and exit 1 if anything would change"
+    )]
+    Fmt(FmtArgs),
     /// Run the `test` blocks written in policy files
     #[command(after_help = "Examples:\n  mandate test\n  mandate test policies/ --format json")]
     Test(TestArgs),
@@ -138,6 +143,15 @@ pub struct CompileArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// A directory (every .policy below it) or one file [default: ./policies]
+    pub path: Option<PathBuf>,
+    /// Change nothing; print a diff and exit 1 if a file is not formatted
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct TestArgs {
     /// A corpus directory or a policy file [default: ./policies, else embedded]
     pub path: Option<PathBuf>,
@@ -191,6 +205,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Command::Decide(a) => decide::decide(a, out, err),
         Command::Table(a) => commands::table(a, out, err),
         Command::Compile(a) => commands::compile(a, out, err),
+        Command::Fmt(a) => commands::fmt(a, out, err),
         Command::Test(a) => commands::test(a, out, err),
         Command::Jurisdictions(a) => commands::jurisdictions(a, out, err),
         Command::Schema(a) => commands::schema(a, out, err),

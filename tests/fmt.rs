@@ -1,0 +1,82 @@
+//! `fmt` on every fixture and corpus file: a fixed point, the same tree
+//! after reparsing, and not one comment lost.
+
+use mandate::source::{FileId, Sources};
+use std::path::{Path, PathBuf};
+
+fn policy_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            policy_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "policy") {
+            out.push(path);
+        }
+    }
+}
+
+fn comment_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.find("//").map(|i| l[i..].trim_end().to_string()))
+        .filter(|c| !c.contains('"'))
+        .collect()
+}
+
+fn format_text(name: &str, text: &str) -> Option<(String, mandate::syntax::ast::File)> {
+    let mut sources = Sources::new();
+    sources.add(name, text.to_string());
+    let ast = mandate::syntax::parse(&sources, FileId(0)).ok()?;
+    Some((mandate::fmt::format(&sources, FileId(0), &ast), ast))
+}
+
+#[test]
+fn fmt_is_idempotent_keeps_the_tree_and_the_comments() {
+    let mut files = Vec::new();
+    policy_files(Path::new("policies"), &mut files);
+    policy_files(Path::new("tests/fixtures"), &mut files);
+    files.sort();
+    let mut formatted_any = 0;
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        let Some((once, ast)) = format_text(&name, &text) else {
+            continue;
+        };
+        formatted_any += 1;
+        let (twice, reparsed) = format_text(&name, &once)
+            .unwrap_or_else(|| panic!("{name}: formatted text does not parse:\n{once}"));
+        assert_eq!(twice, once, "{name}: fmt is not idempotent");
+        assert_eq!(reparsed, ast, "{name}: fmt changed the meaning");
+        assert_eq!(
+            comment_lines(&once),
+            comment_lines(&text),
+            "{name}: comments lost or reordered"
+        );
+    }
+    assert!(formatted_any > 50, "the corpus and fixtures were formatted");
+}
+
+#[test]
+fn the_shipped_corpus_is_formatted() {
+    let mut files = Vec::new();
+    policy_files(Path::new("policies"), &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read");
+        let (once, _) = format_text(&path.display().to_string(), &text).expect("parses");
+        assert!(
+            once == text,
+            "{} is not formatted: run `cargo run -- fmt`",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn fmt_canonical_layout() {
+    let messy = "// header\njurisdiction   ZZ \"Z\" extends US{reviewed 2026-11-27 rule a{when concern==subpoena and(threat_serious or not victim_identifiable) then must_not_disclose cite \"x\" // why\n note \"n\"}}\n";
+    let (out, _) = format_text("messy.policy", messy).expect("parses");
+    let want = "// header\njurisdiction ZZ \"Z\" extends US {\n  reviewed 2026-11-27\n\n  rule a {\n    when concern == subpoena and (threat_serious or not victim_identifiable)\n    then must_not_disclose\n    // why\n    note \"n\"\n    cite \"x\"\n  }\n}\n";
+    assert_eq!(out, want);
+}
