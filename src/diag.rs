@@ -96,8 +96,22 @@ codes! {
         "The jurisdiction's compiled table decides differently from what the test expects. The report shows both decisions and the rule that decided.\n\nFix: correct the rule or the test, whichever disagrees with the statute.";
     TestError = "E024", Error, "test-error", "a `test` block that cannot be evaluated",
         "A rule that could decide needs a fact the test does not give and that has no default.\n\nFix: add the fact to `given`.";
+    InvalidAllow = "E025", Error, "invalid-allow", "an `allow` that names no warning or gives no reason",
+        "`allow CODE \"why\"` suppresses one warning code on a rule (or, at jurisdiction level, in the whole file). It must name a warning code (W...) and say why, so reviewers can judge it.\n\nExample:\n    allow W005 \"covered by the federal tests\"\nFix: name a warning code from `mandate explain --list` and write the reason.";
     DeadRule = "W001", Warning, "dead-rule", "a rule that can never decide",
-        "Every set of facts that matches this rule also matches a rule that beats it, so it never decides anything.\n\nFix: delete the rule, or narrow the rules that shadow it, or make it override them.";
+        "Every set of facts that matches this rule also matches rules that beat it (one rule, or several together), so it never decides anything.\n\nExample: `child_abuse` is shadowed when `young_child` (age < 12) and `older_child` (age >= 12) both override it.\nFix: delete the rule, or narrow the rules that shadow it, or make it override them.";
+    Redundant = "W002", Warning, "redundant-rule", "a rule that changes no decision",
+        "Wherever this rule decides, the table without it decides exactly the same (action, recipients, deadlines, citations): typically a state rule that repeats what it overrides or what the federal baseline already says.\n\nWhy: redundant rules drift apart from what they copy when one is edited.\nFix: delete the rule, or give it the citation or deadline that makes it different. If it documents the state's own statute on purpose, `allow W002 \"why\"`.";
+    UnusedVariant = "W003", Warning, "unused-variant", "an enum variant no rule mentions",
+        "No rule condition (for recipients: no `to [...]`) mentions this variant in any jurisdiction.\n\nWhy: it is either dead vocabulary or a gap in the corpus.\nFix: write the rules that need it, or remove it from the schema.";
+    UnusedFact = "W004", Warning, "unused-fact", "a fact no rule reads",
+        "No rule condition in any jurisdiction reads this fact, so asking a clinic for it changes nothing.\n\nFix: write the rules that need it, or remove it from the schema.";
+    Untested = "W005", Warning, "untested-rule", "a rule that no test exercises",
+        "No `test` block of the rule's jurisdiction is decided by this rule, so a change to it would go unnoticed.\n\nExample fix:\n    test \"what the rule does\" { given concern = child_abuse, victim_age = 9  expect must_report by child_abuse }\nFix: add a test whose facts this rule decides (`mandate test --coverage` lists them).";
+    StaleReview = "W006", Warning, "stale-review", "a jurisdiction reviewed more than 12 months ago, or never",
+        "Statutes change every legislative session; a file whose `reviewed` date is older than 12 months (or missing) may no longer say what the law says.\n\nFix: re-read the sources, update the rules and set `reviewed` to the date of the review. `check --today DATE` sets the date used.";
+    Unverified = "W007", Warning, "unverified-rule", "a rule marked `unverified`",
+        "The rule's source could not be read in full, is old, or disagrees with another. `check` counts these; `check --deny unverified` turns each into an error, for corpora that must be fully verified.\n\nFix: read the current official text, correct the rule if needed, and remove `unverified`.";
 }
 
 impl fmt::Display for Code {
@@ -107,7 +121,12 @@ impl fmt::Display for Code {
 }
 
 impl Code {
+    /// A code (`E017`, any case) or its name (`conflict`); `unverified`
+    /// is accepted for W007, as in `check --deny unverified`.
     pub fn parse(s: &str) -> Option<Code> {
+        if s == "unverified" {
+            return Some(Code::Unverified);
+        }
         Code::ALL
             .iter()
             .copied()

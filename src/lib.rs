@@ -19,9 +19,11 @@ pub mod cli;
 pub mod compile;
 pub mod corpus;
 pub mod diag;
+pub mod diff;
 pub mod fmt;
 pub mod fsutil;
 pub mod interp;
+pub mod lint;
 pub mod matrix;
 pub mod region;
 pub mod source;
@@ -50,9 +52,19 @@ impl Analysis {
     }
 }
 
-/// Parse, check and compile every file of `sources`. `diags` carries
-/// problems found while loading (unreadable files).
-pub fn analyse(sources: Sources, mut diags: Vec<Diagnostic>) -> Analysis {
+/// Parse, check, compile and lint every file of `sources` with today's
+/// date. `diags` carries problems found while loading (unreadable files).
+pub fn analyse(sources: Sources, diags: Vec<Diagnostic>) -> Analysis {
+    analyse_with(sources, diags, &lint::Options::default())
+}
+
+/// [`analyse`] with explicit lint options (the date reviews are judged
+/// against, whether unverified rules are reported).
+pub fn analyse_with(
+    sources: Sources,
+    mut diags: Vec<Diagnostic>,
+    opts: &lint::Options,
+) -> Analysis {
     let mut files = Vec::new();
     for (id, _) in sources.iter() {
         match syntax::parse(&sources, id) {
@@ -75,8 +87,10 @@ pub fn analyse(sources: Sources, mut diags: Vec<Diagnostic>) -> Analysis {
         let failed = compile_diags.iter().any(Diagnostic::is_error);
         diags.append(&mut compile_diags);
         if !failed {
+            diags.append(&mut lint::lint(p, &t, opts));
             tables = Some(t);
         }
+        diags = lint::suppress(p, diags);
     }
     diag::sort(&mut diags);
     Analysis {

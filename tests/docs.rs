@@ -43,8 +43,15 @@ fn language_reference_examples_hold() {
                 "example should report {code}:\n{body}\n{rendered}"
             );
         } else {
+            // Corpus-level lints (unused vocabulary, untested federal
+            // rules) are about the whole corpus, not one example.
+            let corpus_level = [
+                mandate::diag::Code::UnusedVariant,
+                mandate::diag::Code::UnusedFact,
+                mandate::diag::Code::Untested,
+            ];
             assert!(
-                a.diags.is_empty(),
+                a.diags.iter().all(|d| corpus_level.contains(&d.code)),
                 "example should compile cleanly:\n{body}\n{rendered}"
             );
             let results = mandate::testing::run(

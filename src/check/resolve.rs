@@ -549,24 +549,7 @@ impl<'a> Checker<'a> {
     }
 
     fn check_date(&mut self, d: &ast::DateLit) -> Option<Date> {
-        let parts: Vec<&str> = d.text.split('-').collect();
-        let parsed = match parts.as_slice() {
-            [y, m, dd] if y.len() == 4 && m.len() == 2 && dd.len() == 2 => {
-                match (y.parse::<u16>(), m.parse::<u8>(), dd.parse::<u8>()) {
-                    (Ok(y), Ok(m), Ok(dd))
-                        if (1..=12).contains(&m) && dd >= 1 && dd <= days_in_month(y, m) =>
-                    {
-                        Some(Date {
-                            year: y,
-                            month: m,
-                            day: dd,
-                        })
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
+        let parsed = parse_date(&d.text);
         if parsed.is_none() {
             self.push(
                 err(
@@ -1200,4 +1183,26 @@ pub fn duration_hours(t: &str) -> Option<u64> {
         return None;
     }
     num.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+/// `YYYY-MM-DD`, when it names a real calendar day.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let parts: Vec<&str> = text.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+            match (y.parse::<u16>(), m.parse::<u8>(), d.parse::<u8>()) {
+                (Ok(y), Ok(m), Ok(d))
+                    if (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m) =>
+                {
+                    Some(Date {
+                        year: y,
+                        month: m,
+                        day: d,
+                    })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }

@@ -11,9 +11,36 @@ use crate::testing::Failure;
 use std::io::Write;
 
 pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let an = match analysis(a.path.as_deref(), err)? {
-        Ok(an) => an,
-        Err(code) => return Ok(code),
+    let mut opts = crate::lint::Options::default();
+    if let Some(t) = &a.today {
+        match crate::check::parse_date(t) {
+            Some(d) => opts.today = d,
+            None => {
+                writeln!(err, "error: `--today {t}` is not a date")?;
+                writeln!(err, "  help: write it as YYYY-MM-DD")?;
+                return Ok(Exit::Usage);
+            }
+        }
+    }
+    let mut denied = Vec::new();
+    for d in &a.deny {
+        match Code::parse(d) {
+            Some(c) => denied.push(c),
+            None => {
+                writeln!(err, "error: `--deny {d}` is not a diagnostic code")?;
+                writeln!(err, "  help: `mandate explain --list` lists the codes")?;
+                return Ok(Exit::Usage);
+            }
+        }
+    }
+    opts.deny_unverified = denied.contains(&Code::Unverified);
+    let an = match crate::corpus::resolve(a.path.as_deref()) {
+        Ok(loaded) => crate::analyse_with(loaded.sources, loaded.diags, &opts),
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            writeln!(err, "  help: give a directory of .policy files, or omit the path to use ./policies or the embedded corpus")?;
+            return Ok(Exit::Usage);
+        }
     };
     print_diags(&an, a.format, out)?;
     if a.format == Format::Text {
@@ -38,7 +65,11 @@ pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
             an.warnings()
         )?;
     }
-    let failed = an.errors() > 0 || (a.deny_warnings && an.warnings() > 0);
+    let failed = an.errors() > 0
+        || an
+            .diags
+            .iter()
+            .any(|d| (a.deny_warnings && !d.is_error()) || denied.contains(&d.code));
     Ok(if failed { Exit::Findings } else { Exit::Ok })
 }
 

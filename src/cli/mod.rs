@@ -96,6 +96,12 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 when there are any)
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Fail on this warning code (e.g. W005, or `unverified` for W007, which is only reported when denied)
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+    /// The date `reviewed` dates are judged against [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -279,13 +279,6 @@ fn find_dead(
             continue;
         }
         let rule = e.rule(program);
-        if rule
-            .allows
-            .iter()
-            .any(|(c, _, _)| c == Code::DeadRule.as_str())
-        {
-            continue;
-        }
         let stronger: Vec<usize> = (0..eff.len()).filter(|&c| beats.beats(c, r)).collect();
         let minus: Vec<Cube> = stronger
             .iter()

@@ -1,0 +1,314 @@
+//! Lints over a compiled corpus: what is legal but probably wrong or
+//! stale. Each lint has a stable code (W001 is found by the compiler, the
+//! rest here) and can be suppressed on a rule or a whole jurisdiction with
+//! `allow CODE "why"`.
+
+use crate::check::{Cond, Date, Program};
+use crate::diag::{Code, Diagnostic};
+use crate::region::{intersect, partition};
+use crate::table::{Set, Tables};
+use std::collections::HashSet;
+
+/// What the lints need from outside the corpus.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The day against which `reviewed` dates are judged.
+    pub today: Date,
+    /// Report every unverified rule (W007) as an error.
+    pub deny_unverified: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            today: today(),
+            deny_unverified: false,
+        }
+    }
+}
+
+/// Today's date (UTC) from the system clock.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
+fn civil(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    Date { year, month, day }
+}
+
+pub fn lint(program: &Program, tables: &Tables, opts: &Options) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    redundant(program, tables, &mut out);
+    unused(program, &mut out);
+    untested(program, tables, &mut out);
+    stale(program, opts, &mut out);
+    if opts.deny_unverified {
+        for j in &program.jurisdictions {
+            for r in &j.rules {
+                if let Some(why) = &r.unverified {
+                    out.push(
+                        Diagnostic::new(Code::Unverified, format!("rule `{}.{}` is unverified: {why}", j.code, r.name))
+                            .label(r.name_span, "unverified")
+                            .help("read the current official text, correct the rule if needed, and remove `unverified`"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// W002: deleting the rule's rows changes no decision.
+fn redundant(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
+    for j in &program.jurisdictions {
+        let Some(table) = tables.get(&j.code) else {
+            continue;
+        };
+        for r in &j.rules {
+            let id = format!("{}.{}", j.code, r.name);
+            let Some(own) = table.outcomes.iter().position(|o| o.rule == id) else {
+                continue;
+            };
+            let mut without = table.clone();
+            without.rows.retain(|row| row.outcome as usize != own);
+            // Only where this rule decides: elsewhere the tables are equal.
+            let decides: Vec<_> = partition(&tables.columns, table)
+                .into_iter()
+                .filter(|(_, o)| *o == own)
+                .collect();
+            if decides.is_empty() {
+                continue; // dead, reported as W001
+            }
+            let after = partition(&tables.columns, &without);
+            let same = decides.iter().all(|(cube, _)| {
+                after
+                    .iter()
+                    .filter(|(c, _)| intersect(c, cube).is_some())
+                    .all(|(_, o)| {
+                        crate::diff::same_decision(&table.outcomes[own], &without.outcomes[*o])
+                    })
+            });
+            if same {
+                let other: Vec<String> = {
+                    let mut v: Vec<String> = decides
+                        .iter()
+                        .flat_map(|(cube, _)| {
+                            after
+                                .iter()
+                                .filter(|(c, _)| intersect(c, cube).is_some())
+                                .map(|(_, o)| without.outcomes[*o].rule.clone())
+                        })
+                        .collect();
+                    v.sort();
+                    v.dedup();
+                    v
+                };
+                out.push(
+                    Diagnostic::new(Code::Redundant, format!("rule `{}` changes no decision: without it, {} decide{} the same", r.name, other.join(", "), if other.len() == 1 { "s" } else { "" }))
+                        .label(r.name_span, "redundant")
+                        .help("delete it, or make it differ (citation, deadline, recipients); `allow W002 \"why\"` if it documents the state's statute on purpose"),
+                );
+            }
+        }
+    }
+}
+
+/// W003 and W004: schema vocabulary no rule uses.
+fn unused(program: &Program, out: &mut Vec<Diagnostic>) {
+    let schema = &program.schema;
+    let mut facts_read: HashSet<usize> = HashSet::new();
+    let mut variants_used: HashSet<(usize, usize)> = HashSet::new();
+    fn walk(
+        c: &Cond,
+        schema: &crate::check::Schema,
+        facts: &mut HashSet<usize>,
+        variants: &mut HashSet<(usize, usize)>,
+    ) {
+        match c {
+            Cond::All(cs) | Cond::Any(cs) => {
+                cs.iter().for_each(|c| walk(c, schema, facts, variants))
+            }
+            Cond::Not(c) => walk(c, schema, facts, variants),
+            Cond::Atom(f, set) => {
+                facts.insert(*f);
+                if let (crate::check::FactType::Enum(e), Set::Mask(m)) = (schema.facts[*f].ty, set)
+                {
+                    let all = crate::check::mask_of(schema.enums[e].variants.len());
+                    // `== a` / `in [a, b]` name the set; `!= a` names its complement.
+                    let named = if (m.count_ones() as u64) <= (all & !m).count_ones() as u64 {
+                        *m
+                    } else {
+                        all & !m
+                    };
+                    for v in 0..schema.enums[e].variants.len() {
+                        if named & (1u64 << v) != 0 {
+                            variants.insert((e, v));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for j in &program.jurisdictions {
+        for r in &j.rules {
+            walk(&r.cond, schema, &mut facts_read, &mut variants_used);
+            for &to in &r.decision.to {
+                variants_used.insert((schema.recipient, to));
+            }
+        }
+    }
+    for (f, fact) in schema.facts.iter().enumerate() {
+        if !facts_read.contains(&f) {
+            out.push(
+                Diagnostic::new(
+                    Code::UnusedFact,
+                    format!("no rule reads the fact `{}`", fact.name),
+                )
+                .label(fact.span, "unused")
+                .help("write the rules that need it, or remove it from the schema"),
+            );
+        }
+    }
+    for (e, en) in schema.enums.iter().enumerate() {
+        // An enum no fact uses is wholly unused; report its variants once, at the enum.
+        let typed = schema
+            .facts
+            .iter()
+            .any(|f| f.ty == crate::check::FactType::Enum(e))
+            || e == schema.recipient;
+        let unused: Vec<&str> = en
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|(v, _)| !variants_used.contains(&(e, *v)))
+            .map(|(_, v)| v.name.as_str())
+            .collect();
+        if unused.is_empty() || (!typed && unused.len() == en.variants.len()) {
+            continue;
+        }
+        for (v, var) in en.variants.iter().enumerate() {
+            if !variants_used.contains(&(e, v)) {
+                let what = if e == schema.recipient {
+                    "no rule reports or discloses to"
+                } else {
+                    "no rule condition mentions"
+                };
+                out.push(
+                    Diagnostic::new(
+                        Code::UnusedVariant,
+                        format!("{what} `{}::{}`", en.name, var.name),
+                    )
+                    .label(var.span, "unused")
+                    .help("write the rules that need it, or remove the variant"),
+                );
+            }
+        }
+    }
+}
+
+/// W005: own rules that decide none of their jurisdiction's tests.
+fn untested(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
+    let results = crate::testing::run(program, tables);
+    let decided: HashSet<&str> = results.iter().filter_map(|r| r.rule.as_deref()).collect();
+    for j in &program.jurisdictions {
+        for r in &j.rules {
+            let id = format!("{}.{}", j.code, r.name);
+            if !decided.contains(id.as_str()) {
+                out.push(
+                    Diagnostic::new(Code::Untested, format!("no test exercises rule `{id}`"))
+                        .label(r.name_span, "untested")
+                        .help(format!("add a `test` whose facts `{}` decides; `mandate test --coverage` lists what is uncovered", r.name)),
+                );
+            }
+        }
+    }
+}
+
+/// W006: reviews older than a year, or missing.
+fn stale(program: &Program, opts: &Options, out: &mut Vec<Diagnostic>) {
+    for j in &program.jurisdictions {
+        match j.reviewed {
+            None => out.push(
+                Diagnostic::new(
+                    Code::StaleReview,
+                    format!("`{}` has no `reviewed` date", j.code),
+                )
+                .label(j.code_span, "never reviewed")
+                .help(format!(
+                    "add `reviewed YYYY-MM-DD` once the sources have been read (today is {})",
+                    opts.today
+                )),
+            ),
+            Some((date, span)) => {
+                let age = opts.today.ordinal() - date.ordinal();
+                if age > 365 {
+                    out.push(
+                        Diagnostic::new(Code::StaleReview, format!("`{}` was last reviewed {date}, {age} days before {}", j.code, opts.today))
+                            .label(span, "more than 12 months ago")
+                            .help("re-read the sources, update the rules, and set `reviewed` to the date of this review"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Drop warnings suppressed by `allow`, and report `allow`s that are
+/// malformed (E025). A rule-level `allow` covers diagnostics whose primary
+/// label lies in the rule; a jurisdiction-level one covers its whole file.
+pub fn suppress(program: &Program, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut scopes: Vec<(String, crate::source::Span)> = Vec::new();
+    for j in &program.jurisdictions {
+        let whole = crate::source::Span {
+            file: j.span.file,
+            start: 0,
+            end: u32::MAX,
+        };
+        let allows = j.allows.iter().map(|a| (a, whole)).chain(
+            j.rules
+                .iter()
+                .flat_map(|r| r.allows.iter().map(move |a| (a, r.span))),
+        );
+        for ((code, reason, span), scope) in allows {
+            match Code::parse(code) {
+                Some(c) if c.severity() == crate::diag::Severity::Warning && !reason.trim().is_empty() => scopes.push((c.as_str().to_string(), scope)),
+                Some(c) if c.severity() == crate::diag::Severity::Warning => out.push(Diagnostic::new(Code::InvalidAllow, format!("`allow {code}` gives no reason")).label(*span, "empty reason").help("say why the warning does not apply, so reviewers can judge it")),
+                _ => out.push(
+                    Diagnostic::new(Code::InvalidAllow, format!("`allow {code}` does not name a warning"))
+                        .label(*span, "not a warning code")
+                        .help("errors cannot be suppressed; warnings are listed by `mandate explain --list` (W001...)"),
+                ),
+            }
+        }
+    }
+    for d in diags {
+        let hidden = !d.is_error()
+            && d.primary().is_some_and(|p| {
+                scopes.iter().any(|(code, s)| {
+                    code == d.code.as_str()
+                        && s.file == p.file
+                        && s.start <= p.start
+                        && p.end <= s.end
+                })
+            });
+        if !hidden {
+            out.push(d);
+        }
+    }
+    out
+}
