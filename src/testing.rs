@@ -14,6 +14,8 @@ pub struct TestResult {
     pub span: Span,
     /// The winning rule, when the table decided.
     pub rule: Option<String>,
+    /// The deciding row of the jurisdiction's table, for coverage.
+    pub row: Option<usize>,
     pub outcome: Result<(), Failure>,
 }
 
@@ -26,6 +28,8 @@ pub enum Failure {
         actual: String,
         citations: Vec<String>,
         condition: String,
+        /// Why the deciding rule matched and stronger ones did not.
+        trace: Vec<String>,
     },
     Eval(String),
 }
@@ -65,6 +69,7 @@ fn run_one(
                 name: t.name.clone(),
                 span: t.expect.span,
                 rule: None,
+                row: None,
                 outcome: Err(Failure::Eval(e.to_string())),
             };
         }
@@ -112,11 +117,35 @@ fn run_one(
             o.written_within.clone(),
             Some(o.rule.clone()),
         );
+        // The explain trace: what held on the deciding row, and the
+        // stronger rules that did not match and why.
+        let mut trace: Vec<String> = table.rows[decided.row]
+            .tests
+            .iter()
+            .map(|x| format!("held: {}", tables.columns[x.col as usize].show_set(&x.set)))
+            .collect();
+        let mut seen = Vec::new();
+        for skipped in table.skipped(&facts, &decided) {
+            let rule = &table.outcomes[table.rows[skipped.row].outcome as usize].rule;
+            if !seen.contains(rule) {
+                seen.push(rule.clone());
+                let col = &tables.columns[skipped.failed.col as usize];
+                let actual = facts.values[skipped.failed.col as usize]
+                    .map(|v| col.show(v))
+                    .unwrap_or_default();
+                trace.push(format!(
+                    "{rule} did not match: needs {}, but {} = {actual}",
+                    col.show_set(&skipped.failed.set),
+                    col.name
+                ));
+            }
+        }
         Err(Failure::Mismatch {
             expected,
             actual,
             citations: o.citations.clone(),
             condition: o.condition.clone(),
+            trace,
         })
     };
     TestResult {
@@ -124,6 +153,7 @@ fn run_one(
         name: t.name.clone(),
         span: t.expect.span,
         rule: Some(o.rule.clone()),
+        row: Some(decided.row),
         outcome,
     }
 }
@@ -156,20 +186,159 @@ fn show(
 impl TestResult {
     /// A failure as a diagnostic pointing at the test's `expect`.
     pub fn diagnostic(&self) -> Diagnostic {
-        let r = self;
-        match &r.outcome {
-        Err(Failure::Mismatch { expected, actual, citations, condition }) => Diagnostic::new(Code::TestFailed, format!("test \"{}\" in `{}` failed", r.name, r.jurisdiction))
-            .label(r.span, format!("expected {expected}\nactual   {actual}"))
-            .help(format!(
-                "the deciding rule {} (when {}; cites {}) disagrees with the test: correct whichever disagrees with the statute",
-                r.rule.as_deref().unwrap_or("?"),
-                if condition.is_empty() { "nothing else matched" } else { condition },
-                if citations.is_empty() { "nothing".to_string() } else { citations.join("; ") }
-            )),
-        Err(Failure::Eval(e)) => Diagnostic::new(Code::TestError, format!("test \"{}\" in `{}` cannot be evaluated", r.name, r.jurisdiction))
-            .label(r.span, e.clone())
+        let rule = self.rule.as_deref().unwrap_or("?");
+        match &self.outcome {
+            Err(Failure::Mismatch {
+                expected,
+                actual,
+                citations,
+                condition,
+                trace,
+            }) => {
+                let cites = if citations.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    citations.join("; ")
+                };
+                let when = if condition.is_empty() {
+                    "no rule matched, so the default decides".to_string()
+                } else {
+                    format!("when {condition}")
+                };
+                let mut help = format!("decided by {rule} ({when}; cites {cites})");
+                for line in trace {
+                    help.push_str(&format!("\n  {line}"));
+                }
+                help.push_str(
+                    "\ncorrect the rule or the test, whichever disagrees with the statute",
+                );
+                Diagnostic::new(
+                    Code::TestFailed,
+                    format!("test \"{}\" in `{}` failed", self.name, self.jurisdiction),
+                )
+                .label(self.span, format!("expected {expected}\nactual   {actual}"))
+                .help(help)
+            }
+            Err(Failure::Eval(e)) => Diagnostic::new(
+                Code::TestError,
+                format!(
+                    "test \"{}\" in `{}` cannot be evaluated",
+                    self.name, self.jurisdiction
+                ),
+            )
+            .label(self.span, e.clone())
             .help("add the missing fact to `given`"),
-        Ok(()) => Diagnostic::new(Code::TestFailed, "test passed"),
+            Ok(()) => Diagnostic::new(Code::TestFailed, "test passed"),
+        }
     }
+}
+
+/// Which rows of each table the tests exercise. Only rows of rules
+/// declared in the table's own jurisdiction count (and the default row of
+/// the jurisdiction that declares it): inherited rows are covered by the
+/// parent's tests.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Coverage {
+    pub jurisdictions: Vec<JurisdictionCoverage>,
+    pub rows: usize,
+    pub covered_rows: usize,
+    pub rules: usize,
+    pub covered_rules: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JurisdictionCoverage {
+    pub jurisdiction: String,
+    pub rows: usize,
+    pub covered_rows: usize,
+    pub rules: usize,
+    pub covered_rules: usize,
+    /// (rule, row number from 1, the row's conditions) of every row no test reaches.
+    pub uncovered: Vec<Uncovered>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Uncovered {
+    pub rule: String,
+    pub row: usize,
+    pub conditions: String,
+    pub file: String,
+    pub line: usize,
+}
+
+impl Coverage {
+    pub fn percent(&self) -> f64 {
+        if self.rows == 0 {
+            100.0
+        } else {
+            100.0 * self.covered_rows as f64 / self.rows as f64
+        }
     }
+}
+
+pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
+    let mut out = Coverage {
+        jurisdictions: Vec::new(),
+        rows: 0,
+        covered_rows: 0,
+        rules: 0,
+        covered_rules: 0,
+    };
+    for table in &tables.tables {
+        let hit: std::collections::HashSet<usize> = results
+            .iter()
+            .filter(|r| r.jurisdiction == table.jurisdiction)
+            .filter_map(|r| r.row)
+            .collect();
+        let mut jc = JurisdictionCoverage {
+            jurisdiction: table.jurisdiction.clone(),
+            rows: 0,
+            covered_rows: 0,
+            rules: 0,
+            covered_rules: 0,
+            uncovered: Vec::new(),
+        };
+        let mut rules: Vec<(&str, bool)> = Vec::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            let o = &table.outcomes[row.outcome as usize];
+            if o.jurisdiction != table.jurisdiction {
+                continue;
+            }
+            jc.rows += 1;
+            let covered = hit.contains(&i);
+            match rules.iter_mut().find(|(r, _)| *r == o.rule) {
+                Some(entry) => entry.1 |= covered,
+                None => rules.push((&o.rule, covered)),
+            }
+            if covered {
+                jc.covered_rows += 1;
+            } else {
+                let conditions = row
+                    .tests
+                    .iter()
+                    .map(|t| tables.columns[t.col as usize].show_set(&t.set))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                jc.uncovered.push(Uncovered {
+                    rule: o.rule.clone(),
+                    row: i + 1,
+                    conditions: if conditions.is_empty() {
+                        "otherwise".into()
+                    } else {
+                        conditions
+                    },
+                    file: o.file.clone(),
+                    line: o.line,
+                });
+            }
+        }
+        jc.rules = rules.len();
+        jc.covered_rules = rules.iter().filter(|(_, c)| *c).count();
+        out.rows += jc.rows;
+        out.covered_rows += jc.covered_rows;
+        out.rules += jc.rules;
+        out.covered_rules += jc.covered_rules;
+        out.jurisdictions.push(jc);
+    }
+    out
 }

@@ -1,6 +1,8 @@
 //! The commands other than `decide`.
 
+use super::findings::{Finding, Level};
 use super::report::{analysis, pick, print_diags, tables};
+use super::ReportFormat;
 use super::{
     CheckArgs, CompileArgs, Exit, ExplainArgs, FmtArgs, Format, JurisdictionsArgs, ListArgs,
     MatrixFormat, TableArgs, TestArgs, DISCLAIMER,
@@ -42,8 +44,31 @@ pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
             return Ok(Exit::Usage);
         }
     };
-    print_diags(&an, a.format, out)?;
-    if a.format == Format::Text {
+    match a.format {
+        ReportFormat::Text => print_diags(&an, Format::Text, out)?,
+        ReportFormat::Json => print_diags(&an, Format::Json, out)?,
+        ReportFormat::Sarif => write!(
+            out,
+            "{}",
+            crate::cli::findings::sarif(
+                &an.diags
+                    .iter()
+                    .map(|d| Finding::from_diag(d, &an.sources))
+                    .collect::<Vec<_>>()
+            )
+        )?,
+        ReportFormat::Github => write!(
+            out,
+            "{}",
+            crate::cli::findings::github(
+                &an.diags
+                    .iter()
+                    .map(|d| Finding::from_diag(d, &an.sources))
+                    .collect::<Vec<_>>()
+            )
+        )?,
+    }
+    if a.format == ReportFormat::Text {
         let (jurs, rules) = an.program.as_ref().map_or((0, 0), |p| {
             (
                 p.jurisdictions.len(),
@@ -113,7 +138,9 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
         Err(code) => return Ok(code),
     };
     let (Some(program), Some(tables)) = (&an.program, &an.tables) else {
-        print_diags(&an, a.format, err)?;
+        let errors: Vec<crate::diag::Diagnostic> =
+            an.diags.iter().filter(|d| d.is_error()).cloned().collect();
+        write!(err, "{}", crate::diag::render_all(&errors, &an.sources))?;
         writeln!(
             err,
             "error: the policies have errors; fix them before running tests (`mandate check`)"
@@ -123,14 +150,22 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
     let results = crate::testing::run(program, tables);
     let failed: Vec<&crate::testing::TestResult> =
         results.iter().filter(|r| r.outcome.is_err()).collect();
+    let coverage = (a.coverage || a.min_coverage.is_some())
+        .then(|| crate::testing::coverage(tables, &results));
+    let below = match (&coverage, a.min_coverage) {
+        (Some(c), Some(min)) => c.percent() < f64::from(min),
+        _ => false,
+    };
     match a.format {
-        Format::Json => {
+        ReportFormat::Json => {
             let v: Vec<serde_json::Value> = results
                 .iter()
                 .map(|r| {
                     let (status, detail) = match &r.outcome {
                         Ok(()) => ("pass", serde_json::Value::Null),
-                        Err(Failure::Mismatch { expected, actual, citations, .. }) => ("fail", serde_json::json!({ "expected": expected, "actual": actual, "citations": citations })),
+                        Err(Failure::Mismatch { expected, actual, citations, trace, .. }) => {
+                            ("fail", serde_json::json!({ "expected": expected, "actual": actual, "citations": citations, "trace": trace }))
+                        }
                         Err(Failure::Eval(e)) => ("error", serde_json::json!({ "error": e })),
                     };
                     serde_json::json!({
@@ -139,12 +174,34 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                     })
                 })
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "tests": v, "passed": results.len() - failed.len(), "failed": failed.len() })).unwrap_or_default())?;
+            let mut doc = serde_json::json!({ "tests": v, "passed": results.len() - failed.len(), "failed": failed.len() });
+            if let Some(c) = &coverage {
+                doc["coverage"] = serde_json::to_value(c).unwrap_or_default();
+            }
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )?;
         }
-        Format::Text => {
+        ReportFormat::Sarif | ReportFormat::Github => {
+            let mut findings: Vec<Finding> = failed
+                .iter()
+                .map(|r| Finding::from_diag(&r.diagnostic(), &an.sources))
+                .collect();
+            if below {
+                findings.extend(uncovered_findings(coverage.as_ref()));
+            }
+            let text = if a.format == ReportFormat::Sarif {
+                crate::cli::findings::sarif(&findings)
+            } else {
+                crate::cli::findings::github(&findings)
+            };
+            write!(out, "{text}")?;
+        }
+        ReportFormat::Text => {
             for r in &failed {
-                let d = r.diagnostic();
-                write!(out, "{}", crate::diag::render(&d, &an.sources))?;
+                write!(out, "{}", crate::diag::render(&r.diagnostic(), &an.sources))?;
                 writeln!(out)?;
             }
             writeln!(
@@ -154,13 +211,76 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                 results.len() - failed.len(),
                 failed.len()
             )?;
+            if let Some(c) = &coverage {
+                write_coverage(c, a.coverage || below, out)?;
+                if let Some(min) = a.min_coverage {
+                    if below {
+                        writeln!(
+                            out,
+                            "coverage {:.1}% is below the minimum of {min}%",
+                            c.percent()
+                        )?;
+                    }
+                }
+            }
         }
     }
-    Ok(if failed.is_empty() {
+    Ok(if failed.is_empty() && !below {
         Exit::Ok
     } else {
         Exit::Findings
     })
+}
+
+fn write_coverage(
+    c: &crate::testing::Coverage,
+    list: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "coverage: {}/{} rule rows ({:.1}%), {}/{} rules exercised by a test",
+        c.covered_rows,
+        c.rows,
+        c.percent(),
+        c.covered_rules,
+        c.rules
+    )?;
+    if list {
+        for j in c.jurisdictions.iter().filter(|j| !j.uncovered.is_empty()) {
+            writeln!(
+                out,
+                "  {}: {}/{} rows",
+                j.jurisdiction, j.covered_rows, j.rows
+            )?;
+            for u in &j.uncovered {
+                writeln!(
+                    out,
+                    "    row {:>3}  {}  ({})  {}:{}",
+                    u.row, u.rule, u.conditions, u.file, u.line
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn uncovered_findings(c: Option<&crate::testing::Coverage>) -> Vec<Finding> {
+    c.into_iter()
+        .flat_map(|c| &c.jurisdictions)
+        .flat_map(|j| &j.uncovered)
+        .map(|u| Finding {
+            rule: Code::Untested.as_str().to_string(),
+            level: Level::Warning,
+            message: format!(
+                "no test reaches row {} of {} ({})",
+                u.row, u.rule, u.conditions
+            ),
+            file: Some(u.file.clone()),
+            start: (u.line, 1),
+            end: (u.line, 1),
+        })
+        .collect()
 }
 
 pub fn jurisdictions(

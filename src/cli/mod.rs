@@ -4,6 +4,8 @@
 
 mod commands;
 mod decide;
+mod diff;
+pub mod findings;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -27,6 +29,17 @@ pub enum Exit {
 pub enum Format {
     Text,
     Json,
+}
+
+/// Formats of the commands CI runs on pull requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions workflow annotations
+    Github,
 }
 
 #[derive(Debug, Parser)]
@@ -69,8 +82,15 @@ pub enum Command {
         after_help = "Comments are kept; a file that does not parse is reported and left untouched.\nFiles are written atomically.\n\nExamples:\n  mandate fmt                       # ./policies\n  mandate fmt policies/states/ca.policy\n  mandate fmt --check               # CI: print a diff and exit 1 if anything would change"
     )]
     Fmt(FmtArgs),
+    /// Show every decision that changes between two versions of the policies
+    #[command(
+        after_help = "Exact, per jurisdiction: each line is a region of facts whose decision (action, recipients,\ndeadlines or citations) differs, with the rule that decides it now.\n\nExamples:\n  mandate diff old-policies/ policies/\n  mandate diff main                 # main's policies/ vs the working tree\n  mandate diff HEAD~1 HEAD --format json\n  mandate diff origin/main HEAD --format github --exit-code"
+    )]
+    Diff(DiffArgs),
     /// Run the `test` blocks written in policy files
-    #[command(after_help = "Examples:\n  mandate test\n  mandate test policies/ --format json")]
+    #[command(
+        after_help = "A failure shows expected and actual decisions, the deciding rule, its citations and why it matched.\n\nExamples:\n  mandate test\n  mandate test policies/ --format json\n  mandate test --coverage\n  mandate test --min-coverage 90     # CI: fail below 90% of rule rows exercised"
+    )]
     Test(TestArgs),
     /// List the jurisdictions the corpus knows, or the matrix of their decisions
     #[command(
@@ -92,7 +112,7 @@ pub struct CheckArgs {
     /// A corpus directory or a policy file [default: ./policies, else embedded]
     pub path: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: ReportFormat,
     /// Treat warnings as errors (exit 1 when there are any)
     #[arg(long)]
     pub deny_warnings: bool,
@@ -162,7 +182,29 @@ pub struct TestArgs {
     /// A corpus directory or a policy file [default: ./policies, else embedded]
     pub path: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: ReportFormat,
+    /// Report which rules and table rows no test exercises
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when fewer than N percent of rule rows are exercised, listing the rest
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_coverage: Option<u8>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The old corpus: a directory, or a git revision (e.g. `main`, `HEAD~1`)
+    pub old: String,
+    /// The new corpus: a directory, or a git revision [default: the working tree's policies]
+    pub new: Option<String>,
+    /// Where the policies are inside the repository, for git revisions
+    #[arg(long, value_name = "DIR", default_value = "policies")]
+    pub policies: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Exit 1 when some decision changed (for CI gates)
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -213,6 +255,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Command::Compile(a) => commands::compile(a, out, err),
         Command::Fmt(a) => commands::fmt(a, out, err),
         Command::Test(a) => commands::test(a, out, err),
+        Command::Diff(a) => diff::diff(a, out, err),
         Command::Jurisdictions(a) => commands::jurisdictions(a, out, err),
         Command::Schema(a) => commands::schema(a, out, err),
         Command::Explain(a) => commands::explain(a, out, err),

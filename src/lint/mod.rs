@@ -223,11 +223,20 @@ fn unused(program: &Program, out: &mut Vec<Diagnostic>) {
 /// W005: own rules that decide none of their jurisdiction's tests.
 fn untested(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
     let results = crate::testing::run(program, tables);
-    let decided: HashSet<&str> = results.iter().filter_map(|r| r.rule.as_deref()).collect();
+    // Only the rule's own jurisdiction's tests count: a state test that
+    // happens to land on a federal rule does not pin the federal rule.
+    let decided: HashSet<(&str, &str)> = results
+        .iter()
+        .filter_map(|r| {
+            r.rule
+                .as_deref()
+                .map(|rule| (r.jurisdiction.as_str(), rule))
+        })
+        .collect();
     for j in &program.jurisdictions {
         for r in &j.rules {
             let id = format!("{}.{}", j.code, r.name);
-            if !decided.contains(id.as_str()) {
+            if !decided.contains(&(j.code.as_str(), id.as_str())) {
                 out.push(
                     Diagnostic::new(Code::Untested, format!("no test exercises rule `{id}`"))
                         .label(r.name_span, "untested")

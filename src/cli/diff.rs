@@ -1,0 +1,226 @@
+//! `mandate diff OLD NEW`: the decisions that change between two versions
+//! of the policies, from two directories or two git revisions.
+
+use super::findings::{Finding, Level};
+use super::{DiffArgs, Exit, ReportFormat};
+use crate::diff::{describe_change, describe_region, JurisdictionDiff};
+use crate::source::Sources;
+use crate::table::Tables;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+/// Load one side: a directory, or the policies of a git revision.
+fn side(spec: &str, policies: &Path, err: &mut dyn Write) -> std::io::Result<Result<Tables, Exit>> {
+    let loaded = if Path::new(spec).is_dir() {
+        match crate::corpus::load(Path::new(spec)) {
+            Ok(l) => l,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(Err(Exit::Usage));
+            }
+        }
+    } else {
+        match from_git(spec, policies) {
+            Ok(sources) => crate::corpus::Loaded {
+                sources,
+                diags: Vec::new(),
+            },
+            Err(reason) => {
+                writeln!(
+                    err,
+                    "error: `{spec}` is neither a directory nor a git revision with {}: {reason}",
+                    policies.display()
+                )?;
+                writeln!(err, "  help: give two directories, or run inside the repository and name revisions such as `main` or `HEAD~1`")?;
+                return Ok(Err(Exit::Usage));
+            }
+        }
+    };
+    let a = crate::analyse(loaded.sources, loaded.diags);
+    match a.tables {
+        Some(t) => Ok(Ok(t)),
+        None => {
+            let errors: Vec<_> = a.diags.iter().filter(|d| d.is_error()).cloned().collect();
+            write!(err, "{}", crate::diag::render_all(&errors, &a.sources))?;
+            writeln!(
+                err,
+                "error: `{spec}` has {} error(s); a diff needs two corpora that compile",
+                errors.len()
+            )?;
+            Ok(Err(Exit::Findings))
+        }
+    }
+}
+
+fn git(args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// Every `.policy` file under `policies` at revision `rev`, named like the
+/// working-tree files (paths relative to the current directory).
+fn from_git(rev: &str, policies: &Path) -> Result<Sources, String> {
+    let dir = policies.to_string_lossy();
+    let list = git(&["ls-tree", "-r", "--name-only", rev, "--", &dir])?;
+    let mut names: Vec<String> = String::from_utf8_lossy(&list)
+        .lines()
+        .filter(|l| l.ends_with(".policy"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(format!("no .policy files under `{dir}` at `{rev}`"));
+    }
+    let mut sources = Sources::new();
+    for name in names {
+        let bytes = git(&["show", &format!("{rev}:./{name}")])?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| format!("`{name}` at `{rev}` is not UTF-8"))?;
+        sources.add(name, text);
+    }
+    Ok(sources)
+}
+
+pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let old = match side(&a.old, &a.policies, err)? {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
+    let new_spec = a
+        .new
+        .clone()
+        .unwrap_or_else(|| a.policies.display().to_string());
+    let new = match side(&new_spec, &a.policies, err)? {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
+    let diffs = crate::diff::diff(&old, &new);
+    let columns = crate::diff::align(&old.columns, &new.columns);
+    let regions: usize = diffs
+        .iter()
+        .map(|d| {
+            if let JurisdictionDiff::Changed { changes, .. } = d {
+                changes.len()
+            } else {
+                1
+            }
+        })
+        .sum();
+    match a.format {
+        ReportFormat::Text => {
+            for d in &diffs {
+                match d {
+                    JurisdictionDiff::Added(code) => writeln!(out, "{code}: added")?,
+                    JurisdictionDiff::Removed(code) => writeln!(out, "{code}: removed")?,
+                    JurisdictionDiff::Changed {
+                        jurisdiction,
+                        changes,
+                    } => {
+                        for c in changes {
+                            writeln!(
+                                out,
+                                "{jurisdiction}: {}: {}",
+                                describe_region(&columns, &c.region),
+                                describe_change(c)
+                            )?;
+                        }
+                    }
+                }
+            }
+            if diffs.is_empty() {
+                writeln!(out, "no decision changes")?;
+            } else {
+                writeln!(
+                    out,
+                    "{regions} change(s) in {} jurisdiction(s)",
+                    diffs.len()
+                )?;
+            }
+        }
+        ReportFormat::Json => {
+            let items: Vec<serde_json::Value> = diffs
+                .iter()
+                .flat_map(|d| match d {
+                    JurisdictionDiff::Added(code) => vec![serde_json::json!({ "jurisdiction": code, "kind": "added" })],
+                    JurisdictionDiff::Removed(code) => vec![serde_json::json!({ "jurisdiction": code, "kind": "removed" })],
+                    JurisdictionDiff::Changed { jurisdiction, changes } => changes
+                        .iter()
+                        .map(|c| {
+                            let side = |o: &crate::table::Outcome| {
+                                serde_json::json!({ "action": o.action, "to": o.to, "within": o.within, "written_within": o.written_within, "citations": o.citations, "rule": o.rule })
+                            };
+                            serde_json::json!({ "jurisdiction": jurisdiction, "kind": "changed", "when": describe_region(&columns, &c.region), "old": side(&c.old), "new": side(&c.new) })
+                        })
+                        .collect(),
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({ "changes": items }))
+                    .unwrap_or_default()
+            )?;
+        }
+        ReportFormat::Sarif | ReportFormat::Github => {
+            let findings: Vec<Finding> = diffs
+                .iter()
+                .flat_map(|d| match d {
+                    JurisdictionDiff::Changed {
+                        jurisdiction,
+                        changes,
+                    } => changes
+                        .iter()
+                        .map(|c| Finding {
+                            rule: "decision-change".into(),
+                            level: Level::Note,
+                            message: format!(
+                                "{jurisdiction}: {}: {}",
+                                describe_region(&columns, &c.region),
+                                describe_change(c)
+                            ),
+                            file: Some(c.new.file.clone()),
+                            start: (c.new.line, 1),
+                            end: (c.new.line, 1),
+                        })
+                        .collect::<Vec<_>>(),
+                    JurisdictionDiff::Added(code) | JurisdictionDiff::Removed(code) => {
+                        vec![Finding {
+                            rule: "decision-change".into(),
+                            level: Level::Note,
+                            message: format!(
+                                "{code}: {}",
+                                if matches!(d, JurisdictionDiff::Added(_)) {
+                                    "added"
+                                } else {
+                                    "removed"
+                                }
+                            ),
+                            file: None,
+                            start: (1, 1),
+                            end: (1, 1),
+                        }]
+                    }
+                })
+                .collect();
+            let text = if a.format == ReportFormat::Sarif {
+                super::findings::sarif(&findings)
+            } else {
+                super::findings::github(&findings)
+            };
+            write!(out, "{text}")?;
+        }
+    }
+    Ok(if a.exit_code && !diffs.is_empty() {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}
