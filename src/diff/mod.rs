@@ -226,20 +226,18 @@ pub fn describe_region(columns: &[Column], region: &Cube) -> String {
     }
 }
 
-/// `old → new`, showing only what differs.
+/// `old → new`, showing only what differs: recipients when they
+/// changed, deadlines when they changed.
 pub fn describe_change(c: &Change) -> String {
-    let show = |o: &Outcome, full: bool| {
+    let to_changed = c.old.to != c.new.to;
+    let deadline_changed =
+        c.old.within != c.new.within || c.old.written_within != c.new.written_within;
+    let show = |o: &Outcome| {
         let mut s = o.action.to_string();
-        if full || o.to != c.old.to || o.to != c.new.to {
-            if !o.to.is_empty() {
-                s.push_str(&format!(" to [{}]", o.to.join(", ")));
-            }
+        if to_changed && !o.to.is_empty() {
+            s.push_str(&format!(" to [{}]", o.to.join(", ")));
         }
-        if o.within != c.old.within
-            || o.within != c.new.within
-            || o.written_within != c.old.written_within
-            || o.written_within != c.new.written_within
-        {
+        if deadline_changed {
             if let Some(w) = &o.within {
                 s.push_str(&format!(" within {w}"));
             }
@@ -249,12 +247,7 @@ pub fn describe_change(c: &Change) -> String {
         }
         s
     };
-    let mut text = format!(
-        "{} → {} ({})",
-        show(&c.old, false),
-        show(&c.new, false),
-        c.new.rule
-    );
+    let mut text = format!("{} → {} ({})", show(&c.old), show(&c.new), c.new.rule);
     if c.old.citations != c.new.citations {
         text.push_str(&format!(
             "; cites {} (was {})",
