@@ -69,3 +69,10 @@ fn coverage_doc_is_current() {
     let have = std::fs::read_to_string("docs/coverage.md").unwrap_or_default();
     assert!(have == want, "docs/coverage.md is stale: run `cargo run -- jurisdictions --matrix --format markdown --policies policies > docs/coverage.md`");
 }
+
+#[test]
+fn codes_doc_is_current() {
+    let want = mandate::diag::codes_markdown();
+    let have = std::fs::read_to_string("docs/codes.md").unwrap_or_default();
+    assert!(have == want, "docs/codes.md is stale: run `cargo run -- explain --markdown > docs/codes.md`");
+}

@@ -410,6 +410,10 @@ pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
 }
 
 pub fn explain(a: ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    if a.markdown {
+        write!(out, "{}", crate::diag::codes_markdown())?;
+        return Ok(Exit::Ok);
+    }
     if a.list {
         for c in Code::ALL {
             writeln!(out, "{}  {:<22} {}", c.as_str(), c.name(), c.summary())?;

@@ -239,11 +239,14 @@ pub struct ListArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// A code such as E017, or its name such as `conflict`
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present_any = ["list", "markdown"])]
     pub code: Option<String>,
     /// List every code
     #[arg(long)]
     pub list: bool,
+    /// Print every code's documentation as markdown (docs/codes.md)
+    #[arg(long, conflicts_with = "list")]
+    pub markdown: bool,
 }
 
 /// Run a parsed command line.
