@@ -342,14 +342,26 @@ pub fn did_you_mean<'a>(
 pub fn codes_markdown() -> String {
     let mut out = String::from("# Diagnostic codes\n\nGenerated from `src/diag.rs`; `mandate explain CODE` prints the same text. Errors (E) make `check` fail; warnings (W) fail with `--deny-warnings` or `--deny CODE` and can be suppressed on a rule or a file with `allow CODE \"why\"`.\n\n| code | name | summary |\n|---|---|---|\n");
     for c in Code::ALL {
-        out.push_str(&format!("| [{}](#{}) | {} | {} |\n", c.as_str(), c.as_str().to_lowercase(), c.name(), c.summary()));
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} |\n",
+            c.as_str(),
+            c.as_str().to_lowercase(),
+            c.name(),
+            c.summary()
+        ));
     }
     for c in Code::ALL {
         let kind = match c.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        out.push_str(&format!("\n## {}\n\n`{}` ({kind}): {}.\n\n{}\n", c.as_str(), c.name(), c.summary(), c.explanation().replace("\n    ", "\n\n    ")));
+        out.push_str(&format!(
+            "\n## {}\n\n`{}` ({kind}): {}.\n\n{}\n",
+            c.as_str(),
+            c.name(),
+            c.summary(),
+            c.explanation().replace("\n    ", "\n\n    ")
+        ));
     }
     out
 }

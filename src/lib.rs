@@ -28,6 +28,7 @@ pub mod matrix;
 pub mod region;
 pub mod source;
 pub mod syntax;
+pub mod synthetic;
 pub mod table;
 pub mod testing;
 

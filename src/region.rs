@@ -36,19 +36,30 @@ pub fn row_cube(columns: &[Column], tests: &[crate::table::Test]) -> Cube {
 
 /// The fact space split by which row decides: disjoint cubes, each with
 /// the index of its outcome. Exact: row i's region is its cube minus the
-/// cubes of every earlier row.
+/// cubes of every earlier row that meets it.
 pub fn partition(columns: &[Column], table: &Table) -> Vec<(Cube, usize)> {
+    let cubes: Vec<Cube> = table
+        .rows
+        .iter()
+        .map(|r| row_cube(columns, &r.tests))
+        .collect();
+    let index = CubeIndex::new(&full_columns(columns), &cubes);
     let mut out = Vec::new();
-    let mut earlier: Vec<Cube> = Vec::new();
-    for row in &table.rows {
-        let cube = row_cube(columns, &row.tests);
+    for (i, cube) in cubes.iter().enumerate() {
         if cube.iter().any(Set::is_empty) {
             continue;
         }
+        let earlier: Vec<Cube> = index
+            .candidates(cube)
+            .into_iter()
+            .map(|j| j as usize)
+            .filter(|&j| j < i)
+            .filter(|&j| intersect(cube, &cubes[j]).is_some())
+            .map(|j| cubes[j].clone())
+            .collect();
         for piece in subtract_all(vec![cube.clone()], &earlier) {
-            out.push((piece, row.outcome as usize));
+            out.push((piece, table.rows[i].outcome as usize));
         }
-        earlier.push(cube);
     }
     out
 }
@@ -156,4 +167,79 @@ pub fn witness(schema: &Schema, cube: &Cube) -> Vec<i64> {
             _ => set.first().unwrap_or(0),
         })
         .collect()
+}
+
+/// Finds which of many cubes may intersect a given one without testing
+/// them all: cubes are bucketed by their values on up to three bit-set
+/// columns (the ones with the most values, e.g. concern and role). Exact
+/// tests still follow; the index only prunes, so it can never hide an
+/// intersection.
+pub struct CubeIndex {
+    /// (column, number of values) of the bucketing columns.
+    cols: Vec<(usize, usize)>,
+    buckets: Vec<Vec<u32>>,
+}
+
+impl CubeIndex {
+    pub fn new(full: &Cube, cubes: &[Cube]) -> CubeIndex {
+        let mut cols: Vec<(usize, usize)> = full
+            .iter()
+            .enumerate()
+            .filter_map(|(c, s)| match s {
+                Set::Mask(m) if m.count_ones() > 1 => Some((c, 64 - m.leading_zeros() as usize)),
+                _ => None,
+            })
+            .collect();
+        cols.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut kept = Vec::new();
+        let mut size = 1usize;
+        for c in cols {
+            if size * c.1 > 4096 {
+                break;
+            }
+            size *= c.1;
+            kept.push(c);
+            if kept.len() == 3 {
+                break;
+            }
+        }
+        let mut index = CubeIndex {
+            cols: kept,
+            buckets: vec![Vec::new(); size],
+        };
+        for (i, cube) in cubes.iter().enumerate() {
+            for key in index.keys(cube) {
+                index.buckets[key].push(i as u32);
+            }
+        }
+        index
+    }
+
+    /// Bucket keys a cube occupies.
+    fn keys(&self, cube: &Cube) -> Vec<usize> {
+        let mut keys = vec![0usize];
+        for &(col, n) in &self.cols {
+            let Set::Mask(m) = cube[col] else {
+                return (0..self.buckets.len()).collect();
+            };
+            let values: Vec<usize> = (0..n).filter(|v| m & (1u64 << v) != 0).collect();
+            keys = keys
+                .iter()
+                .flat_map(|k| values.iter().map(move |v| k * n + v))
+                .collect();
+        }
+        keys
+    }
+
+    /// Indices of the cubes that may intersect `cube`, ascending.
+    pub fn candidates(&self, cube: &Cube) -> Vec<u32> {
+        let mut out: Vec<u32> = self
+            .keys(cube)
+            .into_iter()
+            .flat_map(|k| self.buckets[k].iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }

@@ -57,6 +57,9 @@ pub struct SourceFile {
     /// The name shown to users: a path relative to the corpus root.
     pub name: String,
     pub text: Arc<str>,
+    /// Byte offset of the start of every line, for line numbers in
+    /// O(log n) (large generated files have thousands of rules).
+    line_starts: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,9 +72,19 @@ impl Sources {
         Sources::default()
     }
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            )
+            .collect();
         self.files.push(SourceFile {
             name: name.into(),
-            text: text.into(),
+            text,
+            line_starts,
         });
         FileId((self.files.len() - 1) as u32)
     }
@@ -92,9 +105,8 @@ impl Sources {
     }
     /// 1-based line of a span's start.
     pub fn line(&self, span: Span) -> usize {
-        let text = &self.get(span.file).text;
-        let end = (span.start as usize).min(text.len());
-        text[..end].bytes().filter(|&b| b == b'\n').count() + 1
+        let starts = &self.get(span.file).line_starts;
+        starts.partition_point(|&s| s <= span.start)
     }
     pub fn slice(&self, span: Span) -> &str {
         let text = &self.get(span.file).text;

@@ -74,5 +74,8 @@ fn coverage_doc_is_current() {
 fn codes_doc_is_current() {
     let want = mandate::diag::codes_markdown();
     let have = std::fs::read_to_string("docs/codes.md").unwrap_or_default();
-    assert!(have == want, "docs/codes.md is stale: run `cargo run -- explain --markdown > docs/codes.md`");
+    assert!(
+        have == want,
+        "docs/codes.md is stale: run `cargo run -- explain --markdown > docs/codes.md`"
+    );
 }

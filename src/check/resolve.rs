@@ -592,8 +592,9 @@ impl<'a> Checker<'a> {
 
     fn check_rules(&mut self, schema: &Schema, j: &ast::Jurisdiction) -> Vec<RuleDef> {
         let mut rules: Vec<RuleDef> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for r in &j.rules {
-            if let Some(prev) = rules.iter().find(|p| p.name == r.name.name) {
+            if let Some(prev) = seen.get(&r.name.name).map(|&k| &rules[k]) {
                 self.push(
                     err(
                         Code::Duplicate,
@@ -615,6 +616,7 @@ impl<'a> Checker<'a> {
             let cond = self.check_expr(schema, &r.when);
             let decision = self.check_then(schema, &r.then);
             if let (Some(cond), Some(decision)) = (cond, decision) {
+                seen.insert(r.name.name.clone(), rules.len());
                 rules.push(RuleDef {
                     name: r.name.name.clone(),
                     cond,
@@ -851,23 +853,33 @@ impl<'a> Checker<'a> {
 
     fn resolve_overrides(&mut self, defs: &mut [JurisdictionDef], i: usize, j: &ast::Jurisdiction) {
         let chain = chain_of(defs, i);
+        // Name -> index per jurisdiction of the chain: large jurisdictions
+        // must not search their rules once per `overrides`.
+        let names: Vec<HashMap<String, usize>> = chain
+            .iter()
+            .map(|&c| {
+                defs[c]
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .map(|(k, x)| (x.name.clone(), k))
+                    .collect()
+            })
+            .collect();
         for r in &j.rules {
-            let Some(ri) = defs[i]
-                .rules
-                .iter()
-                .position(|d| d.name == r.name.name && d.name_span.start == r.name.span.start)
-            else {
+            let Some(&ri) = names[0].get(&r.name.name) else {
                 continue;
             };
+            if defs[i].rules[ri].name_span.start != r.name.span.start {
+                continue; // a duplicate, already reported
+            }
             let mut targets = Vec::new();
             for o in &r.overrides {
-                match chain.iter().find_map(|&c| {
-                    defs[c]
-                        .rules
-                        .iter()
-                        .position(|x| x.name == o.name)
-                        .map(|x| (c, x))
-                }) {
+                match chain
+                    .iter()
+                    .zip(&names)
+                    .find_map(|(&c, map)| map.get(&o.name).map(|&x| (c, x)))
+                {
                     Some(t) if t == (i, ri) => self.push(
                         err(
                             Code::OverrideCycle,

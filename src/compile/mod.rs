@@ -202,9 +202,28 @@ fn find_conflicts(
     diags: &mut Vec<Diagnostic>,
 ) {
     let schema = &program.schema;
+    // Candidate pairs come from an index over the own rules' cubes, so a
+    // large jurisdiction is not compared pair by pair.
     let own: Vec<usize> = (0..eff.len()).filter(|&k| eff[k].depth == 0).collect();
-    for (x, &a) in own.iter().enumerate() {
-        for &b in &own[x + 1..] {
+    let mut flat: Vec<Cube> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for &k in &own {
+        for c in &cubes[k] {
+            flat.push(c.clone());
+            owner.push(k);
+        }
+    }
+    let index = region::CubeIndex::new(&region::full(schema), &flat);
+    for &a in &own {
+        let mut partners: Vec<usize> = cubes[a]
+            .iter()
+            .flat_map(|c| index.candidates(c))
+            .map(|i| owner[i as usize])
+            .filter(|&b| b > a)
+            .collect();
+        partners.sort_unstable();
+        partners.dedup();
+        for b in partners {
             let (ra, rb) = (eff[a].rule(program), eff[b].rule(program));
             if ra.decision == rb.decision || beats.beats(a, b) || beats.beats(b, a) {
                 continue;
@@ -220,9 +239,11 @@ fn find_conflicts(
             if both.is_empty() {
                 continue;
             }
-            let stronger: Vec<Cube> = (0..eff.len())
-                .filter(|&c| beats.beats(c, a) || beats.beats(c, b))
-                .flat_map(|c| cubes[c].iter().cloned())
+            let mut beaters = beats.beaters(a);
+            beaters.extend(beats.beaters(b));
+            let stronger: Vec<Cube> = beaters
+                .iter()
+                .flat_map(|&c| cubes[c].iter().cloned())
                 .collect();
             let clash = region::subtract_all(both, &stronger);
             let Some(cube) = clash.first() else { continue };
@@ -279,7 +300,7 @@ fn find_dead(
             continue;
         }
         let rule = e.rule(program);
-        let stronger: Vec<usize> = (0..eff.len()).filter(|&c| beats.beats(c, r)).collect();
+        let stronger: Vec<usize> = beats.beaters(r);
         let minus: Vec<Cube> = stronger
             .iter()
             .flat_map(|&c| cubes[c].iter().cloned())

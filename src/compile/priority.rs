@@ -3,7 +3,7 @@
 //! jurisdiction or `overrides` it, directly or transitively.
 
 use crate::check::{Program, RuleDef};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A rule as seen from one jurisdiction's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,17 +25,20 @@ impl Effective {
 /// jurisdiction is kept.
 pub fn effective(program: &Program, j: usize) -> Vec<Effective> {
     let mut out: Vec<Effective> = Vec::new();
+    let mut names: HashSet<&str> = HashSet::new();
     for (depth, &c) in program.chain(j).iter().enumerate() {
+        let mut here: Vec<&str> = Vec::new();
         for (r, rule) in program.jurisdictions[c].rules.iter().enumerate() {
-            let replaced = out.iter().any(|e| e.rule(program).name == rule.name);
-            if !replaced {
+            if !names.contains(rule.name.as_str()) {
                 out.push(Effective {
                     jur: c,
                     rule: r,
                     depth,
                 });
+                here.push(&rule.name);
             }
         }
+        names.extend(here);
     }
     out
 }
@@ -45,6 +48,8 @@ pub struct Beats {
     depth: Vec<usize>,
     /// reach[a] = effective rules that `a` overrides, transitively.
     reach: Vec<HashSet<usize>>,
+    /// beaten_by[b] = rules that override `b`, transitively.
+    beaten_by: Vec<Vec<usize>>,
     /// Longest chain of overriders above each rule, for ordering.
     rank: Vec<usize>,
 }
@@ -52,8 +57,11 @@ pub struct Beats {
 impl Beats {
     pub fn new(program: &Program, eff: &[Effective]) -> Beats {
         let n = eff.len();
-        let index =
-            |jur: usize, rule: usize| eff.iter().position(|e| e.jur == jur && e.rule == rule);
+        let index: HashMap<(usize, usize), usize> = eff
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.jur, e.rule), i))
+            .collect();
         // Edges to rules replaced in this chain are dropped: the
         // replacement already beats the overrider by specificity.
         let edges: Vec<Vec<usize>> = eff
@@ -62,23 +70,26 @@ impl Beats {
                 e.rule(program)
                     .overrides
                     .iter()
-                    .filter_map(|&(j, r)| index(j, r))
+                    .filter_map(|t| index.get(t).copied())
                     .collect()
             })
             .collect();
         // Sparse: most rules override nothing, and a dense matrix would
-        // cost n² memory on large synthetic jurisdictions.
+        // cost n² memory on large jurisdictions.
         let mut reach = vec![HashSet::new(); n];
+        let mut beaten_by = vec![Vec::new(); n];
         for a in 0..n {
             let mut stack = edges[a].clone();
             while let Some(b) = stack.pop() {
                 if b != a && reach[a].insert(b) {
+                    beaten_by[b].push(a);
                     stack.extend(edges[b].iter().copied());
                 }
             }
         }
         let mut rank = vec![0usize; n];
-        // Relax n times at most: override graphs are acyclic after check.
+        // Relax until stable (at most n rounds: overrides are acyclic
+        // after check, so chains are shorter than n).
         for _ in 0..n {
             let mut changed = false;
             for a in 0..n {
@@ -96,12 +107,34 @@ impl Beats {
         Beats {
             depth: eff.iter().map(|e| e.depth).collect(),
             reach,
+            beaten_by,
             rank,
         }
     }
 
     pub fn beats(&self, a: usize, b: usize) -> bool {
         self.depth[a] < self.depth[b] || self.reach[a].contains(&b)
+    }
+
+    /// Every rule that beats `b`.
+    pub fn beaters(&self, b: usize) -> Vec<usize> {
+        // Nothing is more specific than the table's own jurisdiction.
+        let mut out: Vec<usize> = if self.depth[b] == 0 {
+            Vec::new()
+        } else {
+            (0..self.depth.len())
+                .filter(|&a| self.depth[a] < self.depth[b])
+                .collect()
+        };
+        out.extend(
+            self.beaten_by[b]
+                .iter()
+                .copied()
+                .filter(|&a| self.depth[a] >= self.depth[b]),
+        );
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// A linear order in which every rule comes after all rules that beat it.

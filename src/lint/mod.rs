@@ -5,7 +5,7 @@
 
 use crate::check::{Cond, Date, Program};
 use crate::diag::{Code, Diagnostic};
-use crate::region::{intersect, partition};
+use crate::region::{full_columns, intersect, row_cube, subtract_all, Cube, CubeIndex};
 use crate::table::{Set, Tables};
 use std::collections::HashSet;
 
@@ -72,53 +72,78 @@ pub fn lint(program: &Program, tables: &Tables, opts: &Options) -> Vec<Diagnosti
     out
 }
 
-/// W002: deleting the rule's rows changes no decision.
+/// W002: deleting the rule's rows changes no decision. Where the rule
+/// decides, the rows after it decide instead; it is redundant when every
+/// one of those that gets a share decides the same.
 fn redundant(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
+    let columns = &tables.columns;
     for j in &program.jurisdictions {
         let Some(table) = tables.get(&j.code) else {
             continue;
         };
+        let cubes: Vec<Cube> = table
+            .rows
+            .iter()
+            .map(|r| row_cube(columns, &r.tests))
+            .collect();
+        let index = CubeIndex::new(&full_columns(columns), &cubes);
+        let by_rule: std::collections::HashMap<&str, usize> = table
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.rule.as_str(), i))
+            .collect();
+        let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); table.outcomes.len()];
+        for (i, row) in table.rows.iter().enumerate() {
+            rows_of[row.outcome as usize].push(i);
+        }
         for r in &j.rules {
             let id = format!("{}.{}", j.code, r.name);
-            let Some(own) = table.outcomes.iter().position(|o| o.rule == id) else {
+            let Some(&own) = by_rule.get(id.as_str()) else {
                 continue;
             };
-            let mut without = table.clone();
-            without.rows.retain(|row| row.outcome as usize != own);
-            // Only where this rule decides: elsewhere the tables are equal.
-            let decides: Vec<_> = partition(&tables.columns, table)
-                .into_iter()
-                .filter(|(_, o)| *o == own)
-                .collect();
-            if decides.is_empty() {
-                continue; // dead, reported as W001
+            let rows = &rows_of[own];
+            let Some(&last) = rows.last() else { continue };
+            let (mut decides, mut same, mut instead) = (false, true, Vec::<String>::new());
+            'rows: for &ri in rows {
+                let earlier: Vec<Cube> = index
+                    .candidates(&cubes[ri])
+                    .into_iter()
+                    .map(|x| x as usize)
+                    .filter(|&x| x < ri)
+                    .map(|x| cubes[x].clone())
+                    .collect();
+                for piece in subtract_all(vec![cubes[ri].clone()], &earlier) {
+                    decides = true;
+                    let mut rest = vec![piece.clone()];
+                    for next in index
+                        .candidates(&piece)
+                        .into_iter()
+                        .map(|x| x as usize)
+                        .filter(|&x| x > last)
+                    {
+                        if !rest.iter().any(|c| intersect(c, &cubes[next]).is_some()) {
+                            continue;
+                        }
+                        let o = &table.outcomes[table.rows[next].outcome as usize];
+                        if !crate::diff::same_decision(&table.outcomes[own], o) {
+                            same = false;
+                            break 'rows;
+                        }
+                        if !instead.contains(&o.rule) {
+                            instead.push(o.rule.clone());
+                        }
+                        rest = subtract_all(rest, std::slice::from_ref(&cubes[next]));
+                        if rest.is_empty() {
+                            break;
+                        }
+                    }
+                }
             }
-            let after = partition(&tables.columns, &without);
-            let same = decides.iter().all(|(cube, _)| {
-                after
-                    .iter()
-                    .filter(|(c, _)| intersect(c, cube).is_some())
-                    .all(|(_, o)| {
-                        crate::diff::same_decision(&table.outcomes[own], &without.outcomes[*o])
-                    })
-            });
-            if same {
-                let other: Vec<String> = {
-                    let mut v: Vec<String> = decides
-                        .iter()
-                        .flat_map(|(cube, _)| {
-                            after
-                                .iter()
-                                .filter(|(c, _)| intersect(c, cube).is_some())
-                                .map(|(_, o)| without.outcomes[*o].rule.clone())
-                        })
-                        .collect();
-                    v.sort();
-                    v.dedup();
-                    v
-                };
+            if decides && same {
+                instead.sort();
                 out.push(
-                    Diagnostic::new(Code::Redundant, format!("rule `{}` changes no decision: without it, {} decide{} the same", r.name, other.join(", "), if other.len() == 1 { "s" } else { "" }))
+                    Diagnostic::new(Code::Redundant, format!("rule `{}` changes no decision: without it, {} decide{} the same", r.name, instead.join(", "), if instead.len() == 1 { "s" } else { "" }))
                         .label(r.name_span, "redundant")
                         .help("delete it, or make it differ (citation, deadline, recipients); `allow W002 \"why\"` if it documents the state's statute on purpose"),
                 );
