@@ -3,10 +3,12 @@
 
 mod artifact;
 mod eval;
+mod index;
 mod render;
 
 pub use artifact::{load_artifact, save_artifact, ArtifactError, FORMAT};
 pub use eval::{Decided, EvalError, Facts, FactsError, Skipped, Undecided};
+pub use index::{Decider, Indexed};
 pub use render::{render_table, TableFormat};
 
 use crate::syntax::ast::Action;
