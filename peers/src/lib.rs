@@ -12,7 +12,10 @@ use mandate::table::{Column, ColumnType, Set, Table, Tables};
 
 fn values(col: &Column, set: &Set) -> Vec<String> {
     match (&col.ty, set) {
-        (ColumnType::Enum { variants, .. }, Set::Mask(m)) => (0..variants.len()).filter(|v| m & (1u64 << v) != 0).map(|v| variants[v].clone()).collect(),
+        (ColumnType::Enum { variants, .. }, Set::Mask(m)) => (0..variants.len())
+            .filter(|v| m & (1u64 << v) != 0)
+            .map(|v| variants[v].clone())
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -30,7 +33,13 @@ fn rego_test(col: &Column, set: &Set) -> String {
             if v.len() == 1 {
                 format!("{f} == \"{}\"", v[0])
             } else {
-                format!("{{{}}}[{f}]", v.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{{{}}}[{f}]",
+                    v.iter()
+                        .map(|x| format!("\"{x}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             }
         }
         _ => "false".into(),
@@ -41,7 +50,15 @@ fn rego_test(col: &Column, set: &Set) -> String {
 pub fn rego(tables: &Tables, table: &Table) -> String {
     let mut out = format!("package mandate.{}\n\n", table.jurisdiction.to_lowercase());
     for (i, row) in table.rows.iter().enumerate() {
-        let body = if row.tests.is_empty() { "true".to_string() } else { row.tests.iter().map(|t| rego_test(&tables.columns[t.col as usize], &t.set)).collect::<Vec<_>>().join("\n  ") };
+        let body = if row.tests.is_empty() {
+            "true".to_string()
+        } else {
+            row.tests
+                .iter()
+                .map(|t| rego_test(&tables.columns[t.col as usize], &t.set))
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        };
         if i == 0 {
             out.push_str(&format!("decision := {i} if {{\n  {body}\n}}"));
         } else {
@@ -61,7 +78,13 @@ fn cedar_test(col: &Column, set: &Set) -> String {
         (ColumnType::Int { .. }, Set::Range(lo, hi)) => format!("{f} >= {lo} && {f} <= {hi}"),
         (ColumnType::Enum { .. }, _) => {
             let v = values(col, set);
-            format!("({})", v.iter().map(|x| format!("{f} == \"{x}\"")).collect::<Vec<_>>().join(" || "))
+            format!(
+                "({})",
+                v.iter()
+                    .map(|x| format!("{f} == \"{x}\""))
+                    .collect::<Vec<_>>()
+                    .join(" || ")
+            )
         }
         _ => "false".into(),
     }
@@ -71,9 +94,15 @@ fn cedar_test(col: &Column, set: &Set) -> String {
 pub fn cedar(tables: &Tables, table: &Table) -> String {
     let mut out = String::new();
     for (i, row) in table.rows.iter().enumerate() {
-        out.push_str(&format!("@id(\"r{i}\")\npermit(principal, action, resource)"));
+        out.push_str(&format!(
+            "@id(\"r{i}\")\npermit(principal, action, resource)"
+        ));
         if !row.tests.is_empty() {
-            let conds: Vec<String> = row.tests.iter().map(|t| cedar_test(&tables.columns[t.col as usize], &t.set)).collect();
+            let conds: Vec<String> = row
+                .tests
+                .iter()
+                .map(|t| cedar_test(&tables.columns[t.col as usize], &t.set))
+                .collect();
             out.push_str(&format!(" when {{ {} }}", conds.join(" && ")));
         }
         out.push_str(";\n");
@@ -89,7 +118,9 @@ pub fn facts_json(columns: &[Column], values: &[Option<i64>]) -> serde_json::Val
         let value = match &c.ty {
             ColumnType::Bool => serde_json::Value::Bool(*v != 0),
             ColumnType::Int { .. } => serde_json::Value::from(*v),
-            ColumnType::Enum { variants, .. } => serde_json::Value::String(variants[*v as usize].clone()),
+            ColumnType::Enum { variants, .. } => {
+                serde_json::Value::String(variants[*v as usize].clone())
+            }
         };
         m.insert(c.name.clone(), value);
     }
