@@ -128,7 +128,7 @@ fn validate(tables: &Tables) -> Result<(), String> {
                 ));
             }
         }
-        if t.rows.last().map_or(true, |r| !r.tests.is_empty()) {
+        if t.rows.last().is_none_or(|r| !r.tests.is_empty()) {
             return Err(format!(
                 "the table of `{}` does not end with a default row",
                 t.jurisdiction

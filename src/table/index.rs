@@ -149,6 +149,10 @@ impl Decider {
     }
 }
 
+/// A chosen split: column, interval bounds (integers only), and the rows
+/// of each class.
+type Split = (usize, Option<Vec<i64>>, Vec<Vec<u32>>);
+
 struct Builder<'a> {
     tables: &'a Tables,
     table: &'a Table,
@@ -409,12 +413,8 @@ impl Builder<'_> {
 
     /// The best split of `rows`: (column, classes), each class the rows
     /// that can match in it; `None` when no column really narrows them.
-    fn best_split(
-        &self,
-        rows: &[u32],
-        used: u64,
-    ) -> Option<(usize, Option<Vec<i64>>, Vec<Vec<u32>>)> {
-        let mut best: Option<(usize, Option<Vec<i64>>, Vec<Vec<u32>>, usize)> = None;
+    fn best_split(&self, rows: &[u32], used: u64) -> Option<Split> {
+        let mut best: Option<(Split, usize)> = None;
         for (col, column) in self.tables.columns.iter().enumerate() {
             if col < 64 && used & (1 << col) != 0 {
                 continue;
@@ -464,11 +464,11 @@ impl Builder<'_> {
             };
             let total: usize = classes.iter().map(Vec::len).sum();
             let score = total / classes.len().max(1);
-            if best.as_ref().is_none_or(|b| score < b.3) {
-                best = Some((col, bounds, classes, score));
+            if best.as_ref().is_none_or(|b| score < b.1) {
+                best = Some(((col, bounds, classes), score));
             }
         }
-        let (col, bounds, classes, score) = best?;
+        let ((col, bounds, classes), score) = best?;
         // Split only when the average class is clearly smaller.
         (score * 10 < rows.len() * 7).then_some((col, bounds, classes))
     }
