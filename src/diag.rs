@@ -89,7 +89,7 @@ codes! {
     InvalidCode = "E020", Error, "invalid-code", "a jurisdiction code that is not two capital letters",
         "Jurisdictions are named by their two-letter postal code in capitals (`CA`, `DC`) or `US` for the federal baseline.\n\nFix: use the postal code.";
     Limit = "E021", Error, "limit", "the input exceeds a size limit",
-        "mandate bounds its inputs so no file can make it hang: files up to 4 MiB, 64 levels of nesting, 64 variants per enum, 4096 terms per rule condition once expanded, 100,000 rules per jurisdiction.\n\nFix: split the file or simplify the condition.";
+        "mandate bounds its inputs so no file can make it hang: files up to 4 MiB, 64 levels of nesting, 64 variants per enum, 4096 terms per rule condition once expanded, 20,000 rules and 200,000 table rows per jurisdiction, 50 conflicts reported per jurisdiction.\n\nFix: split the file or simplify the condition.";
     Unreadable = "E022", Error, "unreadable", "a policy file that cannot be read",
         "The file could not be read, is not UTF-8 text, or is not a `.policy` file.\n\nFix: check the path and save the file as UTF-8.";
     TestFailed = "E023", Error, "test-failed", "a `test` block whose expectation does not hold",

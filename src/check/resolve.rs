@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Upper bound on variants per enum: a column is one 64-bit mask.
 pub const MAX_VARIANTS: usize = 64;
+/// Upper bound on rules per jurisdiction, so analysis time stays bounded
+/// (10,000 rules compile in well under a second; see BENCHMARKS.md).
+pub const MAX_RULES: usize = 20_000;
 
 pub struct Checker<'a> {
     sources: &'a Sources,
@@ -592,6 +595,22 @@ impl<'a> Checker<'a> {
 
     fn check_rules(&mut self, schema: &Schema, j: &ast::Jurisdiction) -> Vec<RuleDef> {
         let mut rules: Vec<RuleDef> = Vec::new();
+        if j.rules.len() > MAX_RULES {
+            self.push(
+                err(
+                    Code::Limit,
+                    format!(
+                        "`{}` has {} rules, more than the limit of {MAX_RULES}",
+                        j.code.name,
+                        j.rules.len()
+                    ),
+                    j.code.span,
+                    "too many rules",
+                )
+                .help("split the jurisdiction, or generate fewer, broader rules"),
+            );
+            return rules;
+        }
         let mut seen: HashMap<String, usize> = HashMap::new();
         for r in &j.rules {
             if let Some(prev) = seen.get(&r.name.name).map(|&k| &rules[k]) {
@@ -773,13 +792,15 @@ impl<'a> Checker<'a> {
                 Some(match (op, dom) {
                     (CmpOp::Eq, _) => point(f, dom, v),
                     (CmpOp::Ne, Set::Mask(m)) => Cond::Atom(f, Set::Mask(m & !(1u64 << v))),
-                    (CmpOp::Ne, Set::Range(lo, hi)) => Cond::Any(vec![
-                        range(f, lo, v.saturating_sub(1)),
-                        range(f, v.saturating_add(1), hi),
-                    ]),
-                    (CmpOp::Lt, Set::Range(lo, _)) => range(f, lo, v.saturating_sub(1)),
+                    // Below and above `v`; at the edges of i64 there is
+                    // nothing below or above, which must stay empty rather
+                    // than saturate back onto `v`.
+                    (CmpOp::Ne, Set::Range(lo, hi)) => {
+                        Cond::Any(vec![below(f, lo, v), above(f, v, hi)])
+                    }
+                    (CmpOp::Lt, Set::Range(lo, _)) => below(f, lo, v),
                     (CmpOp::Le, Set::Range(lo, _)) => range(f, lo, v),
-                    (CmpOp::Gt, Set::Range(_, hi)) => range(f, v.saturating_add(1), hi),
+                    (CmpOp::Gt, Set::Range(_, hi)) => above(f, v, hi),
                     (CmpOp::Ge, Set::Range(_, hi)) => range(f, v, hi),
                     _ => unreachable!(
                         "check_comparison: ordering of a non-integer was refused above"
@@ -1171,6 +1192,22 @@ fn point(f: usize, dom: Set, v: i64) -> Cond {
     match dom {
         Set::Mask(_) => Cond::Atom(f, Set::Mask(1u64 << v)),
         Set::Range(..) => Cond::Atom(f, Set::Range(v, v)),
+    }
+}
+
+/// `lo..=v-1`, empty when `v` is the smallest integer.
+fn below(f: usize, lo: i64, v: i64) -> Cond {
+    match v.checked_sub(1) {
+        Some(w) => range(f, lo, w),
+        None => Cond::Any(Vec::new()),
+    }
+}
+
+/// `v+1..=hi`, empty when `v` is the largest integer.
+fn above(f: usize, v: i64, hi: i64) -> Cond {
+    match v.checked_add(1) {
+        Some(w) => range(f, w, hi),
+        None => Cond::Any(Vec::new()),
     }
 }
 

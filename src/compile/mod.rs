@@ -14,6 +14,12 @@ use crate::table::{Column, ColumnType, Outcome, Row, Set, Table, Tables, Test};
 use priority::Effective;
 use region::Cube;
 
+/// Rows per table: beyond this a jurisdiction is refused (E021).
+pub const MAX_ROWS: usize = 200_000;
+/// Conflicts reported per jurisdiction: past this, the search stops (a
+/// file with thousands of clashing rules needs a different fix anyway).
+pub const MAX_CONFLICTS: usize = 50;
+
 /// Compile every jurisdiction. Tables are produced even when there are
 /// conflicts (the first rule in priority order wins there), but callers
 /// must treat error diagnostics as failure.
@@ -108,8 +114,24 @@ fn compile_one(
     let beats = priority::Beats::new(program, &eff);
     let order = beats.order(&eff);
 
-    find_conflicts(program, j, &eff, &cubes, &beats, diags);
-    find_dead(program, &eff, &cubes, &beats, diags);
+    let rows: usize = cubes.iter().map(Vec::len).sum();
+    if rows > MAX_ROWS {
+        diags.push(
+            Diagnostic::new(
+                Code::Limit,
+                format!(
+                    "`{}` compiles to {rows} table rows, more than the limit of {MAX_ROWS}",
+                    jur.code
+                ),
+            )
+            .label(jur.code_span, "too large")
+            .help("simplify conditions with many `or` and `not`, or split the jurisdiction"),
+        );
+        cubes.iter_mut().for_each(Vec::clear);
+    } else {
+        find_conflicts(program, j, &eff, &cubes, &beats, diags);
+        find_dead(program, &eff, &cubes, &beats, diags);
+    }
 
     let mut rows = Vec::new();
     let mut outcomes = Vec::new();
@@ -214,7 +236,22 @@ fn find_conflicts(
         }
     }
     let index = region::CubeIndex::new(&region::full(schema), &flat);
+    let mut found = 0usize;
     for &a in &own {
+        if found >= MAX_CONFLICTS {
+            diags.push(
+                Diagnostic::new(
+                    Code::Limit,
+                    format!(
+                        "{MAX_CONFLICTS} conflicts reported in `{}`; the search stopped there",
+                        program.jurisdictions[j].code
+                    ),
+                )
+                .label(program.jurisdictions[j].code_span, "too many conflicts")
+                .help("fix the conflicts reported, then check again"),
+            );
+            return;
+        }
         let mut partners: Vec<usize> = cubes[a]
             .iter()
             .flat_map(|c| index.candidates(c))
@@ -247,6 +284,7 @@ fn find_conflicts(
                 .collect();
             let clash = region::subtract_all(both, &stronger);
             let Some(cube) = clash.first() else { continue };
+            found += 1;
             let point = region::witness(schema, cube);
             let mut read = Vec::new();
             ra.cond.facts(&mut read);

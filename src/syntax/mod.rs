@@ -47,14 +47,16 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Vec<Diagnosti
     lower::parse_file(text, file)
 }
 
-/// The first position where brackets nest deeper than [`MAX_NESTING`],
-/// ignoring strings and comments.
+/// The first position where nesting goes deeper than [`MAX_NESTING`],
+/// ignoring strings and comments. Brackets nest, and so does a run of
+/// `not`s (`not not not x`), which the parser also handles by recursion.
 fn too_deep(text: &str) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
+    let (mut depth, mut nots, mut i) = (0usize, 0usize, 0usize);
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
+                nots = 0;
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
@@ -65,14 +67,30 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                     i += 1;
                 }
             }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some((i, depth));
-                }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                nots = 0;
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b if b.is_ascii_alphanumeric() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                nots = if &bytes[start..i] == b"not" {
+                    nots + 1
+                } else {
+                    0
+                };
+                if depth + nots > MAX_NESTING {
+                    return Some((start, depth + nots));
+                }
+                continue;
+            }
             _ => {}
+        }
+        if depth + nots > MAX_NESTING {
+            return Some((i, depth + nots));
         }
         i += 1;
     }

@@ -283,7 +283,7 @@ impl Indexed {
             Set::Mask(m) => (0, 63 - m.leading_zeros() as i64),
             Set::Range(lo, hi) => (lo, hi),
         };
-        if hi - lo >= 1 << 16 {
+        if i128::from(hi) - i128::from(lo) >= 1 << 16 {
             return None;
         }
         // Values with the same membership in every row's set share a class.
