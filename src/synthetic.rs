@@ -21,7 +21,8 @@ impl Rng {
     }
 }
 
-const CONCERNS: [&str; 8] = [
+/// The shipped schema's concerns, in declaration order.
+pub const CONCERNS: [&str; 8] = [
     "child_abuse",
     "elder_abuse",
     "dependent_adult_abuse",
@@ -31,7 +32,8 @@ const CONCERNS: [&str; 8] = [
     "subpoena",
     "client_authorization",
 ];
-const ROLES: [&str; 5] = [
+/// The shipped schema's roles, in declaration order.
+pub const ROLES: [&str; 5] = [
     "psychologist",
     "psychiatrist",
     "counselor",

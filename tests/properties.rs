@@ -160,23 +160,7 @@ fn the_index_agrees_with_the_plain_evaluator() {
 // kind of fact), replaced rules and `overrides`.
 
 const SCHEMA: &str = include_str!("../policies/schema.policy");
-const CONCERNS: [&str; 8] = [
-    "child_abuse",
-    "elder_abuse",
-    "dependent_adult_abuse",
-    "danger_to_others",
-    "danger_to_self",
-    "court_order",
-    "subpoena",
-    "client_authorization",
-];
-const ROLES: [&str; 5] = [
-    "psychologist",
-    "psychiatrist",
-    "counselor",
-    "social_worker",
-    "marriage_family_therapist",
-];
+use mandate::synthetic::{CONCERNS, ROLES};
 const FLAGS: [&str; 4] = [
     "threat_serious",
     "victim_identifiable",

@@ -41,28 +41,14 @@ impl<'a> Checker<'a> {
     }
 
     pub fn program(&mut self, files: &[ast::File]) -> Option<Program> {
-        let schemas: Vec<&ast::Schema> = files
-            .iter()
-            .flat_map(|f| &f.items)
-            .filter_map(|i| {
-                if let ast::Item::Schema(s) = i {
-                    Some(s)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let jurs: Vec<&ast::Jurisdiction> = files
-            .iter()
-            .flat_map(|f| &f.items)
-            .filter_map(|i| {
-                if let ast::Item::Jurisdiction(j) = i {
-                    Some(j)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let (mut schemas, mut jurs): (Vec<&ast::Schema>, Vec<&ast::Jurisdiction>) =
+            (Vec::new(), Vec::new());
+        for item in files.iter().flat_map(|f| &f.items) {
+            match item {
+                ast::Item::Schema(s) => schemas.push(s),
+                ast::Item::Jurisdiction(j) => jurs.push(j),
+            }
+        }
         let schema_ast = match schemas.as_slice() {
             [] => {
                 let mut d = Diagnostic::new(Code::Schema, "no `schema` block found").help(
