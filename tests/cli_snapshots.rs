@@ -8,7 +8,13 @@ fn run(args: &[&str]) -> String {
     let mut argv = vec!["mandate"];
     argv.extend_from_slice(args);
     let exit = main_with_args(argv, &mut out, &mut err);
-    format!("$ mandate {}\nexit: {}\n--- stdout\n{}--- stderr\n{}", args.join(" "), exit as i32, String::from_utf8_lossy(&out), String::from_utf8_lossy(&err))
+    format!(
+        "$ mandate {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        exit as i32,
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(&err)
+    )
 }
 
 const FIXTURE: &str = "tests/fixtures/compile/ok/inheritance.policy";
@@ -16,14 +22,92 @@ const FIXTURE: &str = "tests/fixtures/compile/ok/inheritance.policy";
 #[test]
 fn cli_snapshots() {
     let cases: Vec<(&str, Vec<&str>)> = vec![
-        ("decide_text", vec!["decide", "-j", "ca", "--policies", FIXTURE, "--fact", "concern=child_abuse", "--fact", "victim_age=9"]),
-        ("decide_explain", vec!["decide", "-j", "CA", "--policies", FIXTURE, "--fact", "concern=danger_to_others", "--fact", "threat_serious=true", "--explain"]),
-        ("decide_json", vec!["decide", "-j", "CA", "--policies", FIXTURE, "--fact", "concern=child_abuse", "--fact", "victim_age=17", "--format", "json"]),
-        ("decide_missing_fact", vec!["decide", "-j", "CA", "--policies", FIXTURE, "--fact", "concern=child_abuse"]),
-        ("decide_unknown_value", vec!["decide", "-j", "CA", "--policies", FIXTURE, "--fact", "concern=child_abus"]),
-        ("table_markdown", vec!["table", "CA", "--policies", FIXTURE, "--format", "markdown"]),
-        ("check_conflict", vec!["check", "tests/fixtures/compile/err/E017-conflict.policy", "--today", "2026-11-27"]),
-        ("test_failure", vec!["test", "tests/fixtures/test/err/E023-test-failed.policy"]),
+        (
+            "decide_text",
+            vec![
+                "decide",
+                "-j",
+                "ca",
+                "--policies",
+                FIXTURE,
+                "--fact",
+                "concern=child_abuse",
+                "--fact",
+                "victim_age=9",
+            ],
+        ),
+        (
+            "decide_explain",
+            vec![
+                "decide",
+                "-j",
+                "CA",
+                "--policies",
+                FIXTURE,
+                "--fact",
+                "concern=danger_to_others",
+                "--fact",
+                "threat_serious=true",
+                "--explain",
+            ],
+        ),
+        (
+            "decide_json",
+            vec![
+                "decide",
+                "-j",
+                "CA",
+                "--policies",
+                FIXTURE,
+                "--fact",
+                "concern=child_abuse",
+                "--fact",
+                "victim_age=17",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "decide_missing_fact",
+            vec![
+                "decide",
+                "-j",
+                "CA",
+                "--policies",
+                FIXTURE,
+                "--fact",
+                "concern=child_abuse",
+            ],
+        ),
+        (
+            "decide_unknown_value",
+            vec![
+                "decide",
+                "-j",
+                "CA",
+                "--policies",
+                FIXTURE,
+                "--fact",
+                "concern=child_abus",
+            ],
+        ),
+        (
+            "table_markdown",
+            vec!["table", "CA", "--policies", FIXTURE, "--format", "markdown"],
+        ),
+        (
+            "check_conflict",
+            vec![
+                "check",
+                "tests/fixtures/compile/err/E017-conflict.policy",
+                "--today",
+                "2026-11-27",
+            ],
+        ),
+        (
+            "test_failure",
+            vec!["test", "tests/fixtures/test/err/E023-test-failed.policy"],
+        ),
     ];
     for (name, args) in cases {
         insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {

@@ -79,3 +79,59 @@ fn codes_doc_is_current() {
         "docs/codes.md is stale: run `cargo run -- explain --markdown > docs/codes.md`"
     );
 }
+
+/// Every state tests both sides of its child-abuse age boundary: the
+/// oldest age its own child-abuse rule reaches, and one year more.
+#[test]
+fn every_state_tests_its_child_age_boundary() {
+    let loaded = mandate::corpus::embedded();
+    let a = mandate::analyse(loaded.sources, loaded.diags);
+    let (program, tables) = (a.program.expect("program"), a.tables.expect("tables"));
+    let schema = &program.schema;
+    let concern = schema.fact_index("concern").expect("concern");
+    let age = schema.fact_index("victim_age").expect("victim_age");
+    let mandate::check::FactType::Enum(e) = schema.facts[concern].ty else {
+        panic!("concern is an enum")
+    };
+    let child = schema.enums[e]
+        .variants
+        .iter()
+        .position(|v| v.name == "child_abuse")
+        .expect("child_abuse") as i64;
+    for j in program.jurisdictions.iter().filter(|j| j.code != "US") {
+        let table = tables.get(&j.code).expect("table");
+        // Highest age reached by the state's own child-abuse rows.
+        let top = table
+            .rows
+            .iter()
+            .filter(|r| table.outcomes[r.outcome as usize].jurisdiction == j.code)
+            .filter(|r| {
+                r.tests
+                    .iter()
+                    .any(|t| t.col as usize == concern && t.set.contains(child))
+            })
+            .filter_map(|r| {
+                r.tests
+                    .iter()
+                    .find(|t| t.col as usize == age)
+                    .map(|t| t.set)
+            })
+            .filter_map(|s| match s {
+                mandate::table::Set::Range(_, hi) => Some(hi),
+                _ => None,
+            })
+            .max()
+            .unwrap_or_else(|| panic!("{} has no child-abuse rule with an age", j.code));
+        let tested = |v: i64| {
+            j.tests
+                .iter()
+                .any(|t| t.given.contains(&(concern, child)) && t.given.contains(&(age, v)))
+        };
+        assert!(
+            tested(top) && tested(top + 1),
+            "{}: no test at the child-abuse boundary {top}/{}",
+            j.code,
+            top + 1
+        );
+    }
+}
