@@ -66,11 +66,25 @@ struct Block {
 #[derive(Debug, Clone)]
 struct Dense {
     first: Option<DenseCol>,
-    blocks: Vec<Block>,
+    /// Per block, flattened for locality: (first of its columns in
+    /// `cols`, how many, its first cell in `cells`).
+    blocks: Vec<(u32, u32, u32)>,
+    cols: Vec<DenseCol>,
     classes: Vec<u16>,
+    cells: Vec<u32>,
 }
 
 impl Dense {
+    fn push(&mut self, block: Block) {
+        self.blocks.push((
+            self.cols.len() as u32,
+            block.cols.len() as u32,
+            self.cells.len() as u32,
+        ));
+        self.cols.extend(block.cols);
+        self.cells.extend(block.cells);
+    }
+
     #[inline]
     fn class(&self, c: &DenseCol, values: &[Option<i64>]) -> Option<usize> {
         let v = (*values.get(c.col as usize)?)?;
@@ -83,15 +97,16 @@ impl Dense {
 
     #[inline]
     fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
-        let block = match &self.first {
-            Some(c) => self.blocks.get(self.class(c, values)?)?,
-            None => self.blocks.first()?,
+        let b = match &self.first {
+            Some(c) => self.class(c, values)?,
+            None => 0,
         };
-        let mut at = 0usize;
-        for c in &block.cols {
+        let &(c0, n, cell0) = self.blocks.get(b)?;
+        let mut at = cell0 as usize;
+        for c in self.cols.get(c0 as usize..(c0 + n) as usize)? {
             at += self.class(c, values)? * c.stride as usize;
         }
-        block.cells.get(at).map(|&c| Decided {
+        self.cells.get(at).map(|&c| Decided {
             row: (c & 0xFFFF) as usize,
             outcome: (c >> 16) as usize,
         })
@@ -199,7 +214,9 @@ impl Indexed {
         let mut dense = Dense {
             first: None,
             blocks: Vec::new(),
+            cols: Vec::new(),
             classes: Vec::new(),
+            cells: Vec::new(),
         };
         let all: Vec<usize> = (0..table.rows.len()).collect();
         // The first column: the bit-set column tested by the most rows.
@@ -226,7 +243,7 @@ impl Indexed {
         match first {
             None => {
                 let block = Self::block(tables, table, &all, None, &mut fixed, &mut dense.classes)?;
-                dense.blocks.push(block);
+                dense.push(block);
             }
             Some(col) => {
                 let (first_col, reps) = Self::column(tables, table, &all, col, &mut dense.classes)?;
@@ -252,7 +269,7 @@ impl Indexed {
                         &mut fixed,
                         &mut dense.classes,
                     )?;
-                    dense.blocks.push(block);
+                    dense.push(block);
                 }
             }
         }
