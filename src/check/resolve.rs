@@ -19,6 +19,13 @@ pub struct Checker<'a> {
     diags: Vec<Diagnostic>,
 }
 
+/// A name defined twice: the second place is the error, the first is shown.
+fn duplicate(msg: impl Into<String>, second: Span, first: Span, help: &str) -> Diagnostic {
+    err(Code::Duplicate, msg, second, "defined again")
+        .label(first, "first here")
+        .help(help)
+}
+
 fn err(code: Code, msg: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
     Diagnostic::new(code, msg).label(span, label)
 }
@@ -91,34 +98,26 @@ impl<'a> Checker<'a> {
         let mut enums: Vec<EnumDef> = Vec::new();
         for e in &s.enums {
             if let Some(prev) = enums.iter().find(|p| p.name == e.name.name) {
-                self.push(
-                    err(
-                        Code::Duplicate,
-                        format!("enum `{}` is defined twice", e.name.name),
-                        e.name.span,
-                        "second definition",
-                    )
-                    .label(prev.span, "first here")
-                    .help("rename or remove one"),
-                );
+                self.push(duplicate(
+                    format!("enum `{}` is defined twice", e.name.name),
+                    e.name.span,
+                    prev.span,
+                    "rename or remove one",
+                ));
                 continue;
             }
             let mut variants: Vec<VariantDef> = Vec::new();
             for v in &e.variants {
                 if let Some(prev) = variants.iter().find(|p| p.name == v.name.name) {
-                    self.push(
-                        err(
-                            Code::Duplicate,
-                            format!(
-                                "variant `{}` appears twice in `{}`",
-                                v.name.name, e.name.name
-                            ),
-                            v.name.span,
-                            "second",
-                        )
-                        .label(prev.span, "first here")
-                        .help("remove one of them"),
-                    );
+                    self.push(duplicate(
+                        format!(
+                            "variant `{}` appears twice in `{}`",
+                            v.name.name, e.name.name
+                        ),
+                        v.name.span,
+                        prev.span,
+                        "remove one of them",
+                    ));
                     continue;
                 }
                 variants.push(VariantDef {
@@ -156,16 +155,12 @@ impl<'a> Checker<'a> {
         let mut facts: Vec<FactDef> = Vec::new();
         for f in &s.facts {
             if let Some(prev) = facts.iter().find(|p| p.name == f.name.name) {
-                self.push(
-                    err(
-                        Code::Duplicate,
-                        format!("fact `{}` is declared twice", f.name.name),
-                        f.name.span,
-                        "second declaration",
-                    )
-                    .label(prev.span, "first here")
-                    .help("remove one declaration"),
-                );
+                self.push(duplicate(
+                    format!("fact `{}` is declared twice", f.name.name),
+                    f.name.span,
+                    prev.span,
+                    "remove one declaration",
+                ));
                 continue;
             }
             let Some(ty) = self.check_type(&enums, &f.ty) else {
@@ -356,16 +351,12 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if let Some(prev) = order.iter().find(|p| p.code.name == *code) {
-                self.push(
-                    err(
-                        Code::Duplicate,
-                        format!("jurisdiction `{code}` is defined twice"),
-                        j.code.span,
-                        "second definition",
-                    )
-                    .label(prev.code.span, "first here")
-                    .help("keep one file per jurisdiction"),
-                );
+                self.push(duplicate(
+                    format!("jurisdiction `{code}` is defined twice"),
+                    j.code.span,
+                    prev.code.span,
+                    "keep one file per jurisdiction",
+                ));
                 continue;
             }
             order.push(j);
@@ -446,16 +437,12 @@ impl<'a> Checker<'a> {
         let mut reviewed = None;
         for (k, d) in j.reviewed.iter().enumerate() {
             if k > 0 {
-                self.push(
-                    err(
-                        Code::Duplicate,
-                        "`reviewed` is given twice",
-                        d.span,
-                        "second date",
-                    )
-                    .label(j.reviewed[0].span, "first here")
-                    .help("keep the date of the latest review"),
-                );
+                self.push(duplicate(
+                    "`reviewed` is given twice",
+                    d.span,
+                    j.reviewed[0].span,
+                    "keep the date of the latest review",
+                ));
                 continue;
             }
             reviewed = self.check_date(d).map(|date| (date, d.span));
@@ -463,16 +450,12 @@ impl<'a> Checker<'a> {
         let mut default = None;
         for (k, d) in j.defaults.iter().enumerate() {
             if k > 0 {
-                self.push(
-                    err(
-                        Code::Duplicate,
-                        "`default` is given twice",
-                        d.span,
-                        "second default",
-                    )
-                    .label(j.defaults[0].span, "first here")
-                    .help("a jurisdiction has one default"),
-                );
+                self.push(duplicate(
+                    "`default` is given twice",
+                    d.span,
+                    j.defaults[0].span,
+                    "a jurisdiction has one default",
+                ));
                 continue;
             }
             default = Some(DefaultDef {
@@ -600,19 +583,15 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for r in &j.rules {
             if let Some(prev) = seen.get(&r.name.name).map(|&k| &rules[k]) {
-                self.push(
-                    err(
-                        Code::Duplicate,
-                        format!(
-                            "rule `{}` is defined twice in `{}`",
-                            r.name.name, j.code.name
-                        ),
-                        r.name.span,
-                        "second definition",
-                    )
-                    .label(prev.name_span, "first here")
-                    .help("rename one of the rules"),
-                );
+                self.push(duplicate(
+                    format!(
+                        "rule `{}` is defined twice in `{}`",
+                        r.name.name, j.code.name
+                    ),
+                    r.name.span,
+                    prev.name_span,
+                    "rename one of the rules",
+                ));
                 continue;
             }
             if r.cites.is_empty() {
@@ -966,16 +945,12 @@ impl<'a> Checker<'a> {
         let mut names: BTreeMap<&str, Span> = BTreeMap::new();
         for t in &j.tests {
             if let Some(prev) = names.get(t.name.value.as_str()) {
-                self.push(
-                    err(
-                        Code::Duplicate,
-                        format!("test \"{}\" is defined twice", t.name.value),
-                        t.name.span,
-                        "second test",
-                    )
-                    .label(*prev, "first here")
-                    .help("give each test its own name"),
-                );
+                self.push(duplicate(
+                    format!("test \"{}\" is defined twice", t.name.value),
+                    t.name.span,
+                    *prev,
+                    "give each test its own name",
+                ));
                 continue;
             }
             names.insert(&t.name.value, t.name.span);
