@@ -605,3 +605,33 @@ fn fmt_check_rewrite_and_broken_files() {
         "the shipped corpus is formatted"
     );
 }
+
+#[test]
+fn usage_errors_of_the_other_commands() {
+    // `jurisdictions --format markdown` is for the matrix only.
+    let r = run(&["jurisdictions", "--policies", P, "--format", "markdown"]);
+    assert_eq!(r.exit, Exit::Usage);
+    assert!(r.err.contains("--matrix"), "{}", r.err);
+    let m = run(&[
+        "jurisdictions",
+        "--policies",
+        P,
+        "--matrix",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(m.exit, Exit::Ok);
+    assert!(m.out.starts_with("# Coverage"), "{}", m.out);
+    // An artifact that cannot be written.
+    let c = run(&["compile", P, "-o", "no/such/dir/tables.json"]);
+    assert_eq!(c.exit, Exit::Usage);
+    assert!(c.err.contains("cannot write"), "{}", c.err);
+    // `fmt` on a path that does not exist.
+    let f = run(&["fmt", "no/such/dir"]);
+    assert_eq!(f.exit, Exit::Usage);
+    assert!(f.err.contains("does not exist"), "{}", f.err);
+    // `test` on a corpus with errors refuses to run the tests.
+    let t = run(&["test", "tests/fixtures/compile/err/E017-conflict.policy"]);
+    assert_eq!(t.exit, Exit::Findings);
+    assert!(t.err.contains("fix them before running tests"), "{}", t.err);
+}
