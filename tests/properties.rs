@@ -132,6 +132,13 @@ fn the_index_agrees_with_the_plain_evaluator() {
     );
     let tables = a.tables.expect("tables");
     let decider = tables.decider();
+    // The shipped tables are all dense; the 2,000-rule synthetic one takes
+    // the tree, so both paths are checked here.
+    assert_eq!(
+        decider.dense_tables(),
+        tables.tables.len() - 1,
+        "shipped tables are dense, the synthetic one is a tree"
+    );
     let mut rng = mandate::synthetic::Rng::new(42);
     let mut partial = 0;
     for round in 0..20_000 {

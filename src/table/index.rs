@@ -39,7 +39,7 @@ const MAX_CELLS: usize = 1 << 16;
 
 /// One column of a dense table: its value's class is
 /// `classes[offset + value - lo]`, weighted by `stride`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct DenseCol {
     col: u32,
     stride: u32,
@@ -66,23 +66,40 @@ struct Block {
 #[derive(Debug, Clone)]
 struct Dense {
     first: Option<DenseCol>,
-    /// Per block, flattened for locality: (first of its columns in
-    /// `cols`, how many, its first cell in `cells`).
-    blocks: Vec<(u32, u32, u32)>,
-    cols: Vec<DenseCol>,
+    /// The block for each value of the first column (a bit-set column, so
+    /// values start at 0): no class lookup on the way in.
+    block_of: Vec<u32>,
+    blocks: Vec<BlockHead>,
     classes: Vec<u16>,
     cells: Vec<u32>,
 }
 
+/// Columns a block may read; a table needing more is indexed by a tree.
+const INLINE: usize = 6;
+
+/// A block's columns are kept inline, so reaching the block is one load.
+#[derive(Debug, Clone, Copy)]
+struct BlockHead {
+    n: u32,
+    cell0: u32,
+    cols: [DenseCol; INLINE],
+}
+
 impl Dense {
-    fn push(&mut self, block: Block) {
-        self.blocks.push((
-            self.cols.len() as u32,
-            block.cols.len() as u32,
-            self.cells.len() as u32,
-        ));
-        self.cols.extend(block.cols);
+    /// Append a block; `None` when it reads more than [`INLINE`] columns.
+    fn push(&mut self, block: Block) -> Option<()> {
+        if block.cols.len() > INLINE {
+            return None;
+        }
+        let mut cols = [DenseCol::default(); INLINE];
+        cols[..block.cols.len()].copy_from_slice(&block.cols);
+        self.blocks.push(BlockHead {
+            n: block.cols.len() as u32,
+            cell0: self.cells.len() as u32,
+            cols,
+        });
         self.cells.extend(block.cells);
+        Some(())
     }
 
     #[inline]
@@ -98,12 +115,15 @@ impl Dense {
     #[inline]
     fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
         let b = match &self.first {
-            Some(c) => self.class(c, values)?,
+            Some(c) => {
+                let v = (*values.get(c.col as usize)?)?;
+                *self.block_of.get(usize::try_from(v).ok()?)? as usize
+            }
             None => 0,
         };
-        let &(c0, n, cell0) = self.blocks.get(b)?;
-        let mut at = cell0 as usize;
-        for c in self.cols.get(c0 as usize..(c0 + n) as usize)? {
+        let head = self.blocks.get(b)?;
+        let mut at = head.cell0 as usize;
+        for c in head.cols.get(..head.n as usize)? {
             at += self.class(c, values)? * c.stride as usize;
         }
         self.cells.get(at).map(|&c| Decided {
@@ -142,6 +162,11 @@ impl Tables {
 }
 
 impl Decider {
+    /// How many tables use the dense form (the rest use a tree).
+    pub fn dense_tables(&self) -> usize {
+        self.tables.iter().filter(|t| t.dense.is_some()).count()
+    }
+
     /// Position of a jurisdiction, for [`Decider::decide`].
     pub fn position(&self, code: &str) -> Option<usize> {
         self.codes.iter().position(|c| c.eq_ignore_ascii_case(code))
@@ -213,8 +238,8 @@ impl Indexed {
         }
         let mut dense = Dense {
             first: None,
+            block_of: Vec::new(),
             blocks: Vec::new(),
-            cols: Vec::new(),
             classes: Vec::new(),
             cells: Vec::new(),
         };
@@ -243,11 +268,16 @@ impl Indexed {
         match first {
             None => {
                 let block = Self::block(tables, table, &all, None, &mut fixed, &mut dense.classes)?;
-                dense.push(block);
+                dense.push(block)?;
             }
             Some(col) => {
                 let (first_col, reps) = Self::column(tables, table, &all, col, &mut dense.classes)?;
                 dense.first = Some(first_col);
+                let (start, len) = (first_col.offset as usize, first_col.len as usize);
+                dense.block_of = dense.classes[start..start + len]
+                    .iter()
+                    .map(|&k| u32::from(k))
+                    .collect();
                 for rep in reps {
                     // Rows that can match when the first column has this value.
                     let rows: Vec<usize> = all
@@ -269,7 +299,7 @@ impl Indexed {
                         &mut fixed,
                         &mut dense.classes,
                     )?;
-                    dense.push(block);
+                    dense.push(block)?;
                 }
             }
         }
