@@ -132,12 +132,11 @@ fn the_index_agrees_with_the_plain_evaluator() {
     );
     let tables = a.tables.expect("tables");
     let decider = tables.decider();
-    // The shipped tables are all dense; the 2,000-rule synthetic one takes
-    // the tree, so both paths are checked here.
+    // All dense here; `the_tree_agrees_with_the_plain_evaluator` covers the tree.
     assert_eq!(
         decider.dense_tables(),
-        tables.tables.len() - 1,
-        "shipped tables are dense, the synthetic one is a tree"
+        tables.tables.len(),
+        "these tables are small enough for dense blocks"
     );
     let mut rng = mandate::synthetic::Rng::new(42);
     let mut partial = 0;
@@ -344,4 +343,71 @@ fn generated_policies_mostly_compile() {
         ok * 2 >= total,
         "only {ok} of {total} generated policies compile"
     );
+}
+
+/// Tables too large for dense blocks (here: an integer domain of a million
+/// values) take the decision tree, which must agree with the plain scan.
+#[test]
+fn the_tree_agrees_with_the_plain_evaluator() {
+    let mut rng = mandate::synthetic::Rng::new(9);
+    let mut text = String::from("schema { enum Recipient { court } enum Kind { a, b, c, d } fact n: int 0..=1000000 fact kind: Kind fact flag: bool = false }\njurisdiction US \"F\" { reviewed 2026-11-27 default must_not_disclose cite \"x\"\n");
+    let actions = [
+        "must_report to [court]",
+        "may_disclose to [court]",
+        "must_disclose to [court]",
+    ];
+    for i in 0..300 {
+        let (a, b) = (rng.below(1_000_001) as i64, rng.below(1_000_001) as i64);
+        let kind = ["a", "b", "c", "d"][rng.below(4) as usize];
+        let flag = if rng.below(2) == 0 {
+            "flag"
+        } else {
+            "not flag"
+        };
+        // Each rule overrides every earlier one: a total order, no conflicts.
+        let over = if i == 0 {
+            String::new()
+        } else {
+            format!(
+                " overrides {}",
+                (0..i)
+                    .map(|k| format!("r{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        text.push_str(&format!("rule r{i} {{ when n in {}..={} and kind == {kind} and {flag} then {}{over} cite \"x\" }}\n", a.min(b), a.max(b), actions[i % 3]));
+    }
+    text.push_str("}\n");
+    let mut sources = mandate::source::Sources::new();
+    sources.add("wide.policy", text);
+    let a = mandate::analyse(sources, Vec::new());
+    assert_eq!(
+        a.errors(),
+        0,
+        "{}",
+        mandate::diag::render_all(&a.diags, &a.sources)
+    );
+    let tables = a.tables.expect("tables");
+    let decider = tables.decider();
+    assert_eq!(
+        decider.dense_tables(),
+        0,
+        "a million-value domain is too wide for dense blocks"
+    );
+    for round in 0..20_000 {
+        let mut values = vec![
+            Some(rng.below(1_000_001) as i64),
+            Some(rng.below(4) as i64),
+            Some(rng.below(2) as i64),
+        ];
+        if round % 5 == 0 {
+            values[rng.below(3) as usize] = None;
+        }
+        assert_eq!(
+            decider.decide(&tables, 0, &values),
+            tables.tables[0].decide(&values),
+            "{values:?}"
+        );
+    }
 }

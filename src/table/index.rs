@@ -75,7 +75,7 @@ struct Dense {
 }
 
 /// Columns a block may read; a table needing more is indexed by a tree.
-const INLINE: usize = 6;
+const INLINE: usize = 10;
 
 /// A block's columns are kept inline, so reaching the block is one load.
 #[derive(Debug, Clone, Copy)]
