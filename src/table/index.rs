@@ -184,7 +184,7 @@ impl Decider {
     ) -> Result<Decided, Undecided> {
         match self.tables[t].decide(values) {
             Some(d) => Ok(d),
-            None => tables.tables[t].decide(values),
+            None => fallback(&tables.tables[t], values),
         }
     }
 }
@@ -192,6 +192,14 @@ impl Decider {
 /// A chosen split: column, interval bounds (integers only), and the rows
 /// of each class.
 type Split = (usize, Option<Vec<i64>>, Vec<Vec<u32>>);
+
+/// Unknown facts: the plain evaluator, which reports them exactly. Out of
+/// line and cold, so the fast path stays small.
+#[cold]
+#[inline(never)]
+fn fallback(table: &Table, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+    table.decide(values)
+}
 
 struct Builder<'a> {
     tables: &'a Tables,
@@ -407,9 +415,15 @@ impl Indexed {
     /// `None` when a fact the walk needs is unknown.
     #[inline(always)]
     fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
-        if let Some(dense) = &self.dense {
-            return dense.decide(values);
+        match &self.dense {
+            Some(dense) => dense.decide(values),
+            None => self.walk(values),
         }
+    }
+
+    /// The tree, kept out of line so the dense path stays small.
+    #[inline(never)]
+    fn walk(&self, values: &[Option<i64>]) -> Option<Decided> {
         let mut node = 0usize;
         loop {
             match &self.nodes[node] {
