@@ -80,12 +80,8 @@ fn bench_corpus(c: &mut Criterion, sources: &mandate::source::Sources) {
     });
     let (tables, _) = mandate::compile::compile(&program, sources);
     let opts = mandate::lint::Options {
-        today: mandate::check::Date {
-            year: 2026,
-            month: 11,
-            day: 27,
-        },
         deny_unverified: true,
+        ..mandate::lint::Options::on(2026, 11, 27)
     };
     g.bench_function("lints", |b| {
         b.iter(|| black_box(mandate::lint::lint(&program, &tables, &opts)))
@@ -127,14 +123,7 @@ fn bench_scaling(c: &mut Criterion) {
         let text = mandate::synthetic::jurisdiction(n, 7);
         let mut base = mandate::corpus::embedded().sources;
         base.add("synthetic.policy", text);
-        let opts = mandate::lint::Options {
-            today: mandate::check::Date {
-                year: 2026,
-                month: 11,
-                day: 27,
-            },
-            deny_unverified: false,
-        };
+        let opts = mandate::lint::Options::on(2026, 11, 27);
         g.bench_with_input(BenchmarkId::new("analyse", n), &base, |b, s| {
             b.iter(|| black_box(mandate::analyse_with(s.clone(), Vec::new(), &opts)))
         });

@@ -36,14 +36,7 @@ fn language_reference_examples_hold() {
         );
         sources.add("docs/language.md", body.clone());
         // A fixed date: review dates must not make this test fail next year.
-        let opts = mandate::lint::Options {
-            today: mandate::check::Date {
-                year: 2026,
-                month: 11,
-                day: 27,
-            },
-            deny_unverified: false,
-        };
+        let opts = mandate::lint::Options::on(2026, 11, 27);
         let a = mandate::analyse_with(sources, Vec::new(), &opts);
         let rendered = mandate::diag::render_all(&a.diags, &a.sources);
         if let Some(code) = info.strip_prefix("error ") {

@@ -42,15 +42,8 @@ const LINTS: [Code; 6] = [
 fn analyse(path: &Path) -> mandate::Analysis {
     let loaded = mandate::corpus::load(path).expect("fixture loads");
     let name = stem(path);
-    let today = mandate::check::Date {
-        year: 2026,
-        month: 11,
-        day: 27,
-    };
-    let opts = mandate::lint::Options {
-        today,
-        deny_unverified: name.starts_with("W007"),
-    };
+    let mut opts = mandate::lint::Options::on(2026, 11, 27);
+    opts.deny_unverified = name.starts_with("W007");
     let mut a = mandate::analyse_with(loaded.sources, loaded.diags, &opts);
     a.diags
         .retain(|d| !LINTS.contains(&d.code) || name.starts_with(d.code.as_str()));
@@ -162,14 +155,7 @@ fn ok_fixtures() {
     }
     for path in fixtures("lint", "ok") {
         let loaded = mandate::corpus::load(&path).expect("fixture loads");
-        let opts = mandate::lint::Options {
-            today: mandate::check::Date {
-                year: 2026,
-                month: 11,
-                day: 27,
-            },
-            deny_unverified: false,
-        };
+        let opts = mandate::lint::Options::on(2026, 11, 27);
         let a = mandate::analyse_with(loaded.sources, loaded.diags, &opts);
         let rendered = render_all(&a.diags, &a.sources);
         assert!(

@@ -19,6 +19,17 @@ pub struct Checker<'a> {
     diags: Vec<Diagnostic>,
 }
 
+/// `LO..=HI` with LO above HI.
+fn empty_range(lo: &ast::Int, hi: &ast::Int) -> Diagnostic {
+    err(
+        Code::InvalidRange,
+        format!("range `{}..={}` is empty", lo.value, hi.value),
+        lo.span.to(hi.span),
+        "lower bound above upper bound",
+    )
+    .help("swap the bounds")
+}
+
 /// A name defined twice: the second place is the error, the first is shown.
 fn duplicate(msg: impl Into<String>, second: Span, first: Span, help: &str) -> Diagnostic {
     err(Code::Duplicate, msg, second, "defined again")
@@ -197,15 +208,7 @@ impl<'a> Checker<'a> {
                 ..
             } => {
                 if lo.value > hi.value {
-                    self.push(
-                        err(
-                            Code::InvalidRange,
-                            format!("range `{}..={}` is empty", lo.value, hi.value),
-                            lo.span.to(hi.span),
-                            "lower bound above upper bound",
-                        )
-                        .help("swap the bounds"),
-                    );
+                    self.push(empty_range(lo, hi));
                     return None;
                 }
                 Some(FactType::Int {
@@ -802,15 +805,7 @@ impl<'a> Checker<'a> {
                     return None;
                 };
                 if lo.value > hi.value {
-                    self.push(
-                        err(
-                            Code::InvalidRange,
-                            format!("range `{}..={}` is empty", lo.value, hi.value),
-                            lo.span.to(hi.span),
-                            "lower bound above upper bound",
-                        )
-                        .help("swap the bounds"),
-                    );
+                    self.push(empty_range(lo, hi));
                     return None;
                 }
                 for b in [lo, hi] {

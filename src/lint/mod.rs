@@ -18,6 +18,17 @@ pub struct Options {
     pub deny_unverified: bool,
 }
 
+impl Options {
+    /// Judge reviews against a fixed day, unverified rules not denied:
+    /// what tests and benchmarks need to stay reproducible.
+    pub fn on(year: u16, month: u8, day: u8) -> Options {
+        Options {
+            today: Date { year, month, day },
+            deny_unverified: false,
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Options {
         Options {
