@@ -5,7 +5,7 @@
 //! lives in the `peers` workspace member (`cargo bench -p mandate-peers`).
 
 use criterion::{BenchmarkId, Criterion};
-use mandate::synthetic::{facts, Rng};
+use mandate::synthetic::{cycle, facts, Rng};
 use mandate::table::Tables;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -37,19 +37,20 @@ fn bench_decide(c: &mut Criterion, tables: &Tables) {
     let decider = tables.decider();
     let work = workload(tables, None, 1);
     let mut g = c.benchmark_group("decide");
-    let mut i = 0usize;
     g.bench_function("corpus/indexed", |b| {
-        b.iter(|| {
-            let (t, values) = &work[i & 255];
-            i = i.wrapping_add(1);
-            black_box(decider.decide(tables, *t, black_box(values)))
+        b.iter_custom(|iters| {
+            cycle(iters, work.len(), |k| {
+                let (t, values) = &work[k];
+                decider.decide(tables, *t, black_box(values))
+            })
         })
     });
     g.bench_function("corpus/linear", |b| {
-        b.iter(|| {
-            let (t, values) = &work[i & 255];
-            i = i.wrapping_add(1);
-            black_box(tables.tables[*t].decide(black_box(values)))
+        b.iter_custom(|iters| {
+            cycle(iters, work.len(), |k| {
+                let (t, values) = &work[k];
+                tables.tables[*t].decide(black_box(values))
+            })
         })
     });
     g.finish();
@@ -137,12 +138,12 @@ fn bench_scaling(c: &mut Criterion) {
             .expect("ZZ");
         let decider = tables.decider();
         let work = workload(&tables, Some(zz), 2);
-        let mut i = 0usize;
         g.bench_with_input(BenchmarkId::new("decide", n), &n, |b, _| {
-            b.iter(|| {
-                let (t, values) = &work[i & 255];
-                i = i.wrapping_add(1);
-                black_box(decider.decide(&tables, *t, black_box(values)))
+            b.iter_custom(|iters| {
+                cycle(iters, work.len(), |k| {
+                    let (t, values) = &work[k];
+                    decider.decide(&tables, *t, black_box(values))
+                })
             })
         });
     }

@@ -147,3 +147,20 @@ pub fn facts(columns: &[crate::table::Column], rng: &mut Rng) -> Vec<Option<i64>
         })
         .collect()
 }
+
+/// Time `iters` decisions cycling through a workload of `n` prepared
+/// inputs (a power of two, so picking the next is a mask, not a
+/// division), in one loop that every benchmark and every engine shares:
+/// `decide(k)` answers the k-th input and its answer goes through
+/// `black_box`. Criterion's own `iter` adds per-call bookkeeping (its
+/// counter lives in memory across `black_box`), about a nanosecond, which
+/// is noise for a peer and a sixth of a mandate decision.
+pub fn cycle<O>(iters: u64, n: usize, mut decide: impl FnMut(usize) -> O) -> std::time::Duration {
+    assert!(n.is_power_of_two(), "a workload of 2^k inputs");
+    let mask = n - 1;
+    let start = std::time::Instant::now();
+    for k in 0..iters {
+        std::hint::black_box(decide(k as usize & mask));
+    }
+    start.elapsed()
+}

@@ -5,7 +5,7 @@
 
 use cedar_policy::{Authorizer, Context, Entities, EntityUid, PolicySet, Request};
 use criterion::Criterion;
-use mandate::synthetic::{facts, Rng};
+use mandate::synthetic::{cycle, facts, Rng};
 use mandate::table::Tables;
 use mandate_peers::{california, cedar, facts_json, rego};
 use regorus::languages::rego::compiler::Compiler;
@@ -205,47 +205,39 @@ fn main() {
         .output_directory(&dir)
         .configure_from_args();
     let mut g = c.benchmark_group("peers");
-    let mut i = 0usize;
     g.bench_function("mandate", |b| {
-        b.iter(|| {
-            let (t, v) = &work[i % N];
-            i += 1;
-            black_box(decider.decide(&tables, *t, black_box(v)))
+        b.iter_custom(|iters| {
+            cycle(iters, N, |k| {
+                let (t, v) = &work[k];
+                decider.decide(&tables, *t, black_box(v))
+            })
         })
     });
     g.bench_function("regorus_vm", |b| {
-        b.iter(|| {
-            let k = i % N;
-            i += 1;
-            let vm = &mut vms[work[k].0];
-            vm.set_input(black_box(inputs[k].clone()));
-            black_box(vm.execute().expect("evaluates"))
+        b.iter_custom(|iters| {
+            cycle(iters, N, |k| {
+                let vm = &mut vms[work[k].0];
+                vm.set_input(black_box(inputs[k].clone()));
+                vm.execute().expect("evaluates")
+            })
         })
     });
     g.bench_function("cedar", |b| {
-        b.iter(|| {
-            let k = i % N;
-            i += 1;
-            black_box(authorizer.is_authorized(
-                black_box(&requests[k]),
-                &policies[work[k].0],
-                &entities,
-            ))
+        b.iter_custom(|iters| {
+            cycle(iters, N, |k| {
+                authorizer.is_authorized(black_box(&requests[k]), &policies[work[k].0], &entities)
+            })
         })
     });
     g.bench_function("mandate_ca", |b| {
-        b.iter(|| {
-            let v = &ca_work[i % N];
-            i += 1;
-            black_box(decider.decide(&tables, ca, black_box(v)))
+        b.iter_custom(|iters| {
+            cycle(iters, N, |k| {
+                decider.decide(&tables, ca, black_box(&ca_work[k]))
+            })
         })
     });
     g.bench_function("match_ca", |b| {
-        b.iter(|| {
-            let v = &ca_work[i % N];
-            i += 1;
-            black_box(california(black_box(v)))
-        })
+        b.iter_custom(|iters| cycle(iters, N, |k| california(black_box(&ca_work[k]))))
     });
     g.finish();
     c.final_summary();

@@ -1,6 +1,12 @@
 //! Fast evaluation. A table whose distinguishable fact classes are few
-//! (every shipped jurisdiction) becomes one dense array; a larger one
-//! becomes a decision tree over its rows. Each
+//! (every shipped jurisdiction) becomes dense blocks: the value of one
+//! column picks a block, the block's other columns map their values to
+//! classes, and the classes address the cell holding the deciding row.
+//! The hot path is all reads of slices checked against their own lengths,
+//! each check also keeping a value inside its column's domain, so it needs
+//! no `unsafe` to be short (see BENCHMARKS.md for what that buys).
+//!
+//! A larger table becomes a decision tree over its rows. Each
 //! inner node splits on one column (by value for bit-set columns, by
 //! interval for integers); each leaf keeps, in table order, the rows that
 //! can still match, and is scanned like the table itself. So the first
@@ -10,6 +16,8 @@
 //! the plain evaluator reports them).
 
 use super::{Decided, Set, Table, Tables, Undecided};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Leaves with at most this many rows are not split further.
 const LEAF: usize = 6;
@@ -37,15 +45,17 @@ enum Node {
 /// Cells above this, and a table is indexed by a tree instead.
 const MAX_CELLS: usize = 1 << 16;
 
-/// One column of a dense table: its value's class is
-/// `classes[offset + value - lo]`, weighted by `stride`.
-#[derive(Debug, Clone, Copy, Default)]
+/// One column of a block being built: its value's class, already
+/// multiplied by the column's stride in its block, is
+/// `classes[offset + value - lo]`. The narrow fields are the limits a
+/// dense table keeps to (a table beyond them gets a tree).
+#[derive(Debug, Clone, Copy)]
 struct DenseCol {
-    col: u32,
-    stride: u32,
+    lo: i32,
     offset: u32,
-    len: u32,
-    lo: i64,
+    col: u16,
+    /// The domain's size less one (up to 65,535).
+    last: u16,
 }
 
 /// Part of the fact space as one array: each column maps a value to its
@@ -59,72 +69,86 @@ struct Block {
     cells: Vec<u32>,
 }
 
-/// A small table as arrays: the first column (the bit-set column most
-/// rows test, e.g. `concern`) picks a block built only over the columns
-/// that still matter for its value, so most decisions read two or three
-/// facts and one cell.
+/// A small table as arrays, while it is built: the first column (the
+/// bit-set column most rows test, e.g. `concern`) picks a block built only
+/// over the columns that still matter for its value, so most decisions
+/// read two or three facts and one cell.
 #[derive(Debug, Clone)]
 struct Dense {
     first: Option<DenseCol>,
     /// The block for each value of the first column (a bit-set column, so
     /// values start at 0): no class lookup on the way in.
     block_of: Vec<u32>,
-    blocks: Vec<BlockHead>,
+    blocks: Vec<Block>,
     classes: Vec<u16>,
-    cells: Vec<u32>,
 }
 
-/// Columns a block may read; a table needing more is indexed by a tree.
-const INLINE: usize = 10;
-
-/// A block's columns are kept inline, so reaching the block is one load.
-#[derive(Debug, Clone, Copy)]
-struct BlockHead {
-    n: u32,
-    cell0: u32,
-    cols: [DenseCol; INLINE],
+/// How a decision enters its jurisdiction's table.
+#[derive(Debug, Clone)]
+enum Entry {
+    /// Dense, the block picked by the value of the first column (a bit-set
+    /// column, so values start at 0): `heads[value]`.
+    Blocks { col: u16, heads: Box<[Head]> },
+    /// Dense, one block for every decision.
+    Block(Box<Head>),
+    /// Too wide for blocks: the table's decision tree, walked out of line.
+    Tree(Box<Indexed>),
 }
 
-impl Dense {
-    /// Append a block; `None` when it reads more than [`INLINE`] columns.
-    fn push(&mut self, block: Block) -> Option<()> {
-        if block.cols.len() > INLINE {
-            return None;
-        }
-        let mut cols = [DenseCol::default(); INLINE];
-        cols[..block.cols.len()].copy_from_slice(&block.cols);
-        self.blocks.push(BlockHead {
-            n: block.cols.len() as u32,
-            cell0: self.cells.len() as u32,
+/// One column read by a block: `run[value - lo]` is the value's class
+/// times the column's stride, its part of the cell address. The run is
+/// its own slice, so one bounds check both keeps the value in the
+/// column's domain and the read in memory.
+#[derive(Debug, Clone)]
+struct Lookup {
+    run: Arc<[u16]>,
+    lo: i32,
+    col: u16,
+}
+
+/// A block as a decision reads it. Every slice is its own, so each read
+/// is checked once, against its own length.
+#[derive(Debug, Clone)]
+struct Head {
+    /// Deciding row in the low 16 bits, its outcome in the high 16, so
+    /// one load gives both.
+    cells: Arc<[u32]>,
+    cols: Box<[Lookup]>,
+}
+
+impl Head {
+    /// The block's columns and cells as shared slices; `runs` keeps one
+    /// copy of each distinct class run (the same age boundary in many
+    /// states), so the whole corpus stays in the first-level cache.
+    fn new(classes: &[u16], block: &Block, runs: &mut HashMap<Vec<u16>, Arc<[u16]>>) -> Head {
+        let cols = block
+            .cols
+            .iter()
+            .map(|c| {
+                let run = &classes[c.offset as usize..=c.offset as usize + c.last as usize];
+                Lookup {
+                    run: runs
+                        .entry(run.to_vec())
+                        .or_insert_with(|| Arc::from(run))
+                        .clone(),
+                    lo: c.lo,
+                    col: c.col,
+                }
+            })
+            .collect();
+        Head {
+            cells: Arc::from(block.cells.as_slice()),
             cols,
-        });
-        self.cells.extend(block.cells);
-        Some(())
-    }
-
-    #[inline]
-    fn class(&self, c: &DenseCol, values: &[Option<i64>]) -> Option<usize> {
-        let v = (*values.get(c.col as usize)?)?;
-        let k = v.wrapping_sub(c.lo) as u64;
-        if k >= u64::from(c.len) {
-            return None;
         }
-        Some(self.classes[c.offset as usize + k as usize] as usize)
     }
 
-    #[inline]
+    #[inline(always)]
     fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
-        let b = match &self.first {
-            Some(c) => {
-                let v = (*values.get(c.col as usize)?)?;
-                *self.block_of.get(usize::try_from(v).ok()?)? as usize
-            }
-            None => 0,
-        };
-        let head = self.blocks.get(b)?;
-        let mut at = head.cell0 as usize;
-        for c in head.cols.get(..head.n as usize)? {
-            at += self.class(c, values)? * c.stride as usize;
+        let mut at = 0usize;
+        for c in self.cols.iter() {
+            let v = (*values.get(c.col as usize)?)?;
+            let k = v.wrapping_sub(i64::from(c.lo)) as u64;
+            at += *c.run.get(usize::try_from(k).ok()?)? as usize;
         }
         self.cells.get(at).map(|&c| Decided {
             row: (c & 0xFFFF) as usize,
@@ -133,10 +157,47 @@ impl Dense {
     }
 }
 
-/// One table, flattened and indexed.
+impl Entry {
+    /// A table's dense form as decisions read it; `None` if it has no block.
+    fn dense(dense: Dense, runs: &mut HashMap<Vec<u16>, Arc<[u16]>>) -> Option<Entry> {
+        let heads: Vec<Head> = dense
+            .blocks
+            .iter()
+            .map(|b| Head::new(&dense.classes, b, runs))
+            .collect();
+        Some(match dense.first {
+            None => Entry::Block(Box::new(heads.into_iter().next()?)),
+            // A head per value, repeated where values share a block, so the
+            // value indexes the head itself.
+            Some(first) => Entry::Blocks {
+                col: first.col,
+                heads: dense
+                    .block_of
+                    .iter()
+                    .map(|&b| heads.get(b as usize).cloned())
+                    .collect::<Option<_>>()?,
+            },
+        })
+    }
+
+    /// `None` when a fact is unknown or outside its domain, or for a tree.
+    #[inline(always)]
+    fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
+        let head = match self {
+            Entry::Blocks { col, heads } => {
+                let v = (*values.get(*col as usize)?)?;
+                heads.get(usize::try_from(v as u64).ok()?)?
+            }
+            Entry::Block(head) => head,
+            Entry::Tree(_) => return None,
+        };
+        head.decide(values)
+    }
+}
+
+/// One table, flattened and indexed by a tree.
 #[derive(Debug, Clone)]
 pub struct Indexed {
-    dense: Option<Dense>,
     /// Row tests, all rows back to back; row i is tests[starts[i]..starts[i+1]].
     tests: Vec<(u32, Set)>,
     starts: Vec<u32>,
@@ -148,14 +209,25 @@ pub struct Indexed {
 /// Every table of a corpus, indexed for fast decisions.
 #[derive(Debug, Clone)]
 pub struct Decider {
-    tables: Vec<Indexed>,
+    /// By table, in the order of [`Tables::tables`].
+    entries: Vec<Entry>,
     codes: Vec<String>,
 }
 
 impl Tables {
     pub fn decider(&self) -> Decider {
+        let mut runs = HashMap::new();
+        let entries = self
+            .tables
+            .iter()
+            .map(|table| {
+                Dense::new(self, table)
+                    .and_then(|dense| Entry::dense(dense, &mut runs))
+                    .unwrap_or_else(|| Entry::Tree(Box::new(Indexed::new(self, table))))
+            })
+            .collect();
         Decider {
-            tables: self.tables.iter().map(|t| Indexed::new(self, t)).collect(),
+            entries,
             codes: self.tables.iter().map(|t| t.jurisdiction.clone()).collect(),
         }
     }
@@ -164,7 +236,10 @@ impl Tables {
 impl Decider {
     /// How many tables use the dense form (the rest use a tree).
     pub fn dense_tables(&self) -> usize {
-        self.tables.iter().filter(|t| t.dense.is_some()).count()
+        self.entries
+            .iter()
+            .filter(|e| !matches!(e, Entry::Tree(_)))
+            .count()
     }
 
     /// Position of a jurisdiction, for [`Decider::decide`].
@@ -182,9 +257,29 @@ impl Decider {
         t: usize,
         values: &[Option<i64>],
     ) -> Result<Decided, Undecided> {
-        match self.tables[t].decide(values) {
+        match self.entries[t].decide(values) {
             Some(d) => Ok(d),
-            None => fallback(&tables.tables[t], values),
+            None => self.slow(tables, t, values),
+        }
+    }
+
+    /// A tree, or unknown facts: out of line, so the dense path stays small.
+    #[cold]
+    #[inline(never)]
+    fn slow(
+        &self,
+        tables: &Tables,
+        t: usize,
+        values: &[Option<i64>],
+    ) -> Result<Decided, Undecided> {
+        let walked = match &self.entries[t] {
+            Entry::Tree(tree) => tree.walk(values),
+            _ => None,
+        };
+        match walked {
+            Some(d) => Ok(d),
+            // Unknown facts: the plain evaluator, which reports them exactly.
+            None => tables.tables[t].decide(values),
         }
     }
 }
@@ -192,14 +287,6 @@ impl Decider {
 /// A chosen split: column, interval bounds (integers only), and the rows
 /// of each class.
 type Split = (usize, Option<Vec<i64>>, Vec<Vec<u32>>);
-
-/// Unknown facts: the plain evaluator, which reports them exactly. Out of
-/// line and cold, so the fast path stays small.
-#[cold]
-#[inline(never)]
-fn fallback(table: &Table, values: &[Option<i64>]) -> Result<Decided, Undecided> {
-    table.decide(values)
-}
 
 struct Builder<'a> {
     tables: &'a Tables,
@@ -227,20 +314,19 @@ impl Indexed {
         };
         let all: Vec<u32> = (0..table.rows.len() as u32).collect();
         b.build(all, 0);
-        let mut indexed = Indexed {
-            dense: None,
+        Indexed {
             tests,
             starts,
             outcomes: table.rows.iter().map(|r| r.outcome).collect(),
             nodes: b.nodes,
             leaf_rows: b.leaf_rows,
-        };
-        indexed.dense = indexed.densify(tables, table);
-        indexed
+        }
     }
+}
 
+impl Dense {
     /// The dense form, when every block's classes multiply to few cells.
-    fn densify(&self, tables: &Tables, table: &Table) -> Option<Dense> {
+    fn new(tables: &Tables, table: &Table) -> Option<Dense> {
         if table.rows.len() >= u16::MAX as usize || table.outcomes.len() >= u16::MAX as usize {
             return None;
         }
@@ -249,7 +335,6 @@ impl Indexed {
             block_of: Vec::new(),
             blocks: Vec::new(),
             classes: Vec::new(),
-            cells: Vec::new(),
         };
         let all: Vec<usize> = (0..table.rows.len()).collect();
         // The first column: the bit-set column tested by the most rows.
@@ -276,12 +361,12 @@ impl Indexed {
         match first {
             None => {
                 let block = Self::block(tables, table, &all, None, &mut fixed, &mut dense.classes)?;
-                dense.push(block)?;
+                dense.blocks.push(block);
             }
             Some(col) => {
                 let (first_col, reps) = Self::column(tables, table, &all, col, &mut dense.classes)?;
                 dense.first = Some(first_col);
-                let (start, len) = (first_col.offset as usize, first_col.len as usize);
+                let (start, len) = (first_col.offset as usize, first_col.last as usize + 1);
                 dense.block_of = dense.classes[start..start + len]
                     .iter()
                     .map(|&k| u32::from(k))
@@ -307,7 +392,7 @@ impl Indexed {
                         &mut fixed,
                         &mut dense.classes,
                     )?;
-                    dense.push(block)?;
+                    dense.blocks.push(block);
                 }
             }
         }
@@ -338,7 +423,10 @@ impl Indexed {
             Set::Mask(m) => (0, 63 - m.leading_zeros() as i64),
             Set::Range(lo, hi) => (lo, hi),
         };
-        if i128::from(hi) - i128::from(lo) >= 1 << 16 {
+        if i128::from(hi) - i128::from(lo) >= 1 << 16
+            || i32::try_from(lo).is_err()
+            || u16::try_from(col).is_err()
+        {
             return None;
         }
         // Values with the same membership in every row's set share a class.
@@ -359,11 +447,10 @@ impl Indexed {
         }
         Some((
             DenseCol {
-                col: col as u32,
-                stride: 0,
+                col: col as u16,
                 offset,
-                len: (hi - lo + 1) as u32,
-                lo,
+                last: (hi - lo) as u16,
+                lo: lo as i32,
             },
             reps,
         ))
@@ -390,12 +477,17 @@ impl Indexed {
             {
                 continue;
             }
-            let (mut c, r) = Self::column(tables, table, rows, col, classes)?;
+            let (c, r) = Self::column(tables, table, rows, col, classes)?;
             if r.len() == 1 {
+                classes.truncate(c.offset as usize);
                 continue; // every value decides alike: no need to read it
             }
-            c.stride = cells as u32;
+            let stride = cells;
             cells = cells.checked_mul(r.len()).filter(|&n| n <= MAX_CELLS)?;
+            // Below MAX_CELLS, so a class times its stride fits in 16 bits.
+            for k in &mut classes[c.offset as usize..] {
+                *k = (usize::from(*k) * stride) as u16;
+            }
             cols.push(c);
             reps.push((col, r));
         }
@@ -411,18 +503,10 @@ impl Indexed {
         }
         Some(Block { cols, cells: out })
     }
+}
 
+impl Indexed {
     /// `None` when a fact the walk needs is unknown.
-    #[inline(always)]
-    fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
-        match &self.dense {
-            Some(dense) => dense.decide(values),
-            None => self.walk(values),
-        }
-    }
-
-    /// The tree, kept out of line so the dense path stays small.
-    #[inline(never)]
     fn walk(&self, values: &[Option<i64>]) -> Option<Decided> {
         let mut node = 0usize;
         loop {
