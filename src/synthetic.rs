@@ -152,9 +152,10 @@ pub fn facts(columns: &[crate::table::Column], rng: &mut Rng) -> Vec<Option<i64>
 /// inputs (a power of two, so picking the next is a mask, not a
 /// division), in one loop that every benchmark and every engine shares:
 /// `decide(k)` answers the k-th input and its answer goes through
-/// `black_box`. Criterion's own `iter` adds per-call bookkeeping (its
-/// counter lives in memory across `black_box`), about a nanosecond, which
-/// is noise for a peer and a sixth of a mandate decision.
+/// `black_box`. Under criterion's own `iter` the workload counter lives
+/// in memory across `black_box`, which added up to a nanosecond per
+/// decision on some layouts: noise for a peer, a sixth of a mandate
+/// decision. The peers benchmark reports mandate under both loops.
 pub fn cycle<O>(iters: u64, n: usize, mut decide: impl FnMut(usize) -> O) -> std::time::Duration {
     assert!(n.is_power_of_two(), "a workload of 2^k inputs");
     let mask = n - 1;
