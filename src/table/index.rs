@@ -119,7 +119,7 @@ struct Head {
 impl Head {
     /// The block's columns and cells as shared slices; `runs` keeps one
     /// copy of each distinct class run (the same age boundary in many
-    /// states), so the whole corpus stays in the first-level cache.
+    /// states), so decisions across jurisdictions read fewer cache lines.
     fn new(classes: &[u16], block: &Block, runs: &mut HashMap<Vec<u16>, Arc<[u16]>>) -> Head {
         let cols = block
             .cols
