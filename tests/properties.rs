@@ -411,3 +411,85 @@ fn the_tree_agrees_with_the_plain_evaluator() {
         );
     }
 }
+
+/// A block may read many columns (here twelve flags under one `kind`): it
+/// stays dense, and agrees with the plain scan on every combination of
+/// the flags, and with some flags unknown.
+#[test]
+fn a_block_over_twelve_columns_is_dense_and_exact() {
+    const FLAGS: usize = 12;
+    let mut text =
+        String::from("schema { enum Recipient { court } enum Kind { a, b } fact kind: Kind");
+    for f in 0..FLAGS {
+        text.push_str(&format!(" fact f{f}: bool = false"));
+    }
+    text.push_str(
+        " }\njurisdiction US \"F\" { reviewed 2026-11-27 default must_not_disclose cite \"x\"\n",
+    );
+    let actions = ["must_report to [court]", "may_disclose to [court]"];
+    for f in 0..FLAGS {
+        // Later flags override earlier ones: a total order, no conflicts.
+        let over = if f == 0 {
+            String::new()
+        } else {
+            format!(
+                " overrides {}",
+                (0..f)
+                    .map(|k| format!("r{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        text.push_str(&format!(
+            "rule r{f} {{ when kind == a and f{f} then {}{over} cite \"x\" }}\n",
+            actions[f % 2]
+        ));
+    }
+    text.push_str("}\n");
+    let mut sources = mandate::source::Sources::new();
+    sources.add("flags.policy", text);
+    let a = mandate::analyse(sources, Vec::new());
+    assert_eq!(
+        a.errors(),
+        0,
+        "{}",
+        mandate::diag::render_all(&a.diags, &a.sources)
+    );
+    let tables = a.tables.expect("tables");
+    let decider = tables.decider();
+    assert_eq!(decider.dense_tables(), 1, "4,096 cells fit a dense block");
+    let kind = tables
+        .columns
+        .iter()
+        .position(|c| c.name == "kind")
+        .expect("kind");
+    let flag = |f: usize| {
+        tables
+            .columns
+            .iter()
+            .position(|c| c.name == format!("f{f}"))
+            .expect("flag")
+    };
+    let mut reported = 0;
+    for k in 0..2 {
+        for bits in 0..1u32 << FLAGS {
+            let mut values = vec![None; tables.columns.len()];
+            values[kind] = Some(k);
+            for f in 0..FLAGS {
+                values[flag(f)] = Some(i64::from(bits >> f & 1));
+            }
+            let want = tables.tables[0].decide(&values);
+            assert_eq!(decider.decide(&tables, 0, &values), want, "{values:?}");
+            reported += usize::from(want.is_ok_and(|d| d.row != tables.tables[0].rows.len() - 1));
+            // The same with one flag unknown: exact either way.
+            values[flag(bits as usize % FLAGS)] = None;
+            assert_eq!(
+                decider.decide(&tables, 0, &values),
+                tables.tables[0].decide(&values),
+                "{values:?}"
+            );
+        }
+    }
+    // Every combination with a flag set under `a` is decided by a rule.
+    assert_eq!(reported, (1 << FLAGS) - 1);
+}
