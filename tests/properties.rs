@@ -345,6 +345,30 @@ fn generated_policies_mostly_compile() {
     );
 }
 
+/// ` overrides r0, …, r{i-1}` for rule `r{i}`: each rule beats every
+/// earlier one, a total order, so generated rules never conflict.
+fn overrides_all_before(i: usize) -> String {
+    if i == 0 {
+        return String::new();
+    }
+    let names: Vec<String> = (0..i).map(|k| format!("r{k}")).collect();
+    format!(" overrides {}", names.join(", "))
+}
+
+/// The tables of one self-contained policy file, which must compile cleanly.
+fn compiled(name: &str, text: String) -> mandate::table::Tables {
+    let mut sources = mandate::source::Sources::new();
+    sources.add(name, text);
+    let a = mandate::analyse(sources, Vec::new());
+    assert_eq!(
+        a.errors(),
+        0,
+        "{}",
+        mandate::diag::render_all(&a.diags, &a.sources)
+    );
+    a.tables.expect("tables")
+}
+
 /// Tables too large for dense blocks (here: an integer domain of a million
 /// values) take the decision tree, which must agree with the plain scan.
 #[test]
@@ -364,31 +388,11 @@ fn the_tree_agrees_with_the_plain_evaluator() {
         } else {
             "not flag"
         };
-        // Each rule overrides every earlier one: a total order, no conflicts.
-        let over = if i == 0 {
-            String::new()
-        } else {
-            format!(
-                " overrides {}",
-                (0..i)
-                    .map(|k| format!("r{k}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
+        let over = overrides_all_before(i);
         text.push_str(&format!("rule r{i} {{ when n in {}..={} and kind == {kind} and {flag} then {}{over} cite \"x\" }}\n", a.min(b), a.max(b), actions[i % 3]));
     }
     text.push_str("}\n");
-    let mut sources = mandate::source::Sources::new();
-    sources.add("wide.policy", text);
-    let a = mandate::analyse(sources, Vec::new());
-    assert_eq!(
-        a.errors(),
-        0,
-        "{}",
-        mandate::diag::render_all(&a.diags, &a.sources)
-    );
-    let tables = a.tables.expect("tables");
+    let tables = compiled("wide.policy", text);
     let decider = tables.decider();
     assert_eq!(
         decider.dense_tables(),
@@ -428,34 +432,14 @@ fn a_block_over_twelve_columns_is_dense_and_exact() {
     );
     let actions = ["must_report to [court]", "may_disclose to [court]"];
     for f in 0..FLAGS {
-        // Later flags override earlier ones: a total order, no conflicts.
-        let over = if f == 0 {
-            String::new()
-        } else {
-            format!(
-                " overrides {}",
-                (0..f)
-                    .map(|k| format!("r{k}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
+        let over = overrides_all_before(f);
         text.push_str(&format!(
             "rule r{f} {{ when kind == a and f{f} then {}{over} cite \"x\" }}\n",
             actions[f % 2]
         ));
     }
     text.push_str("}\n");
-    let mut sources = mandate::source::Sources::new();
-    sources.add("flags.policy", text);
-    let a = mandate::analyse(sources, Vec::new());
-    assert_eq!(
-        a.errors(),
-        0,
-        "{}",
-        mandate::diag::render_all(&a.diags, &a.sources)
-    );
-    let tables = a.tables.expect("tables");
+    let tables = compiled("flags.policy", text);
     let decider = tables.decider();
     assert_eq!(decider.dense_tables(), 1, "4,096 cells fit a dense block");
     let kind = tables
@@ -463,26 +447,28 @@ fn a_block_over_twelve_columns_is_dense_and_exact() {
         .iter()
         .position(|c| c.name == "kind")
         .expect("kind");
-    let flag = |f: usize| {
-        tables
-            .columns
-            .iter()
-            .position(|c| c.name == format!("f{f}"))
-            .expect("flag")
-    };
+    let flag: Vec<usize> = (0..FLAGS)
+        .map(|f| {
+            tables
+                .columns
+                .iter()
+                .position(|c| c.name == format!("f{f}"))
+                .expect("flag")
+        })
+        .collect();
     let mut reported = 0;
     for k in 0..2 {
         for bits in 0..1u32 << FLAGS {
             let mut values = vec![None; tables.columns.len()];
             values[kind] = Some(k);
             for f in 0..FLAGS {
-                values[flag(f)] = Some(i64::from(bits >> f & 1));
+                values[flag[f]] = Some(i64::from(bits >> f & 1));
             }
             let want = tables.tables[0].decide(&values);
             assert_eq!(decider.decide(&tables, 0, &values), want, "{values:?}");
             reported += usize::from(want.is_ok_and(|d| d.row != tables.tables[0].rows.len() - 1));
             // The same with one flag unknown: exact either way.
-            values[flag(bits as usize % FLAGS)] = None;
+            values[flag[bits as usize % FLAGS]] = None;
             assert_eq!(
                 decider.decide(&tables, 0, &values),
                 tables.tables[0].decide(&values),
