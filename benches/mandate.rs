@@ -5,16 +5,16 @@
 //! lives in the `peers` workspace member (`cargo bench -p mandate-peers`).
 
 use criterion::{BenchmarkId, Criterion};
-use mandate::synthetic::{cycle, facts, Rng};
+use mandate::testkit::synthetic::{cycle, facts, Rng};
 use mandate::table::Tables;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn corpus() -> (mandate::source::Sources, Tables) {
-    let loaded = mandate::corpus::embedded();
+    let loaded = mandate::loader::embedded();
     let sources = loaded.sources.clone();
-    let a = mandate::analyse(loaded.sources, loaded.diags);
+    let a = mandate::pipeline::analyse(loaded.sources, loaded.diags);
     (sources, a.tables.expect("the shipped corpus compiles"))
 }
 
@@ -101,7 +101,7 @@ fn bench_corpus(c: &mut Criterion, sources: &mandate::source::Sources) {
         };
         changed.add(f.name.clone(), text);
     }
-    let other = mandate::analyse(changed, Vec::new())
+    let other = mandate::pipeline::analyse(changed, Vec::new())
         .tables
         .expect("the changed copy compiles");
     assert_eq!(
@@ -121,14 +121,14 @@ fn bench_scaling(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(8))
         .warm_up_time(Duration::from_secs(1));
     for n in [100usize, 1000, 10_000] {
-        let text = mandate::synthetic::jurisdiction(n, 7);
-        let mut base = mandate::corpus::embedded().sources;
+        let text = mandate::testkit::synthetic::jurisdiction(n, 7);
+        let mut base = mandate::loader::embedded().sources;
         base.add("synthetic.policy", text);
         let opts = mandate::lint::Options::on(2026, 11, 27);
         g.bench_with_input(BenchmarkId::new("analyse", n), &base, |b, s| {
-            b.iter(|| black_box(mandate::analyse_with(s.clone(), Vec::new(), &opts)))
+            b.iter(|| black_box(mandate::pipeline::analyse_with(s.clone(), Vec::new(), &opts)))
         });
-        let tables = mandate::analyse(base, Vec::new())
+        let tables = mandate::pipeline::analyse(base, Vec::new())
             .tables
             .expect("synthetic compiles");
         let zz = tables

@@ -1,6 +1,6 @@
 //! Times the stages on the shipped corpus: `cargo run --release --example corpus_time`.
 fn main() {
-    let loaded = mandate::corpus::embedded();
+    let loaded = mandate::loader::embedded();
     let sources = loaded.sources;
     let bytes: usize = sources.iter().map(|(_, f)| f.text.len()).sum();
     for _ in 0..3 {

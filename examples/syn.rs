@@ -5,8 +5,8 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
-    let text = mandate::synthetic::jurisdiction(n, 7);
-    let mut loaded = mandate::corpus::embedded();
+    let text = mandate::testkit::synthetic::jurisdiction(n, 7);
+    let mut loaded = mandate::loader::embedded();
     loaded.sources.add("synthetic.policy", text);
     let sources = loaded.sources;
     let t = std::time::Instant::now();

@@ -6,7 +6,7 @@
 //! print JSON or SARIF from the same values.
 
 use crate::source::{Sources, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{LabeledSpan, NamedSource};
 use std::fmt;
 use std::sync::Arc;
 
@@ -191,7 +191,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// A miette report built from a [`Diagnostic`]: labels in the primary
 /// file stay on the report, labels in other files become related reports.
 #[derive(Debug)]
-struct Report {
+pub(crate) struct Report {
     code: Code,
     message: String,
     help: Option<String>,
@@ -243,7 +243,7 @@ impl miette::Diagnostic for Report {
     }
 }
 
-fn report(diag: &Diagnostic, sources: &Sources) -> Report {
+pub(crate) fn report(diag: &Diagnostic, sources: &Sources) -> Report {
     let primary_file = diag.primary().map(|s| s.file);
     let mut labels = Vec::new();
     let mut related = Vec::new();
@@ -285,9 +285,11 @@ fn report(diag: &Diagnostic, sources: &Sources) -> Report {
 
 /// Render one diagnostic as text. No colour: output must be the same on a
 /// terminal, in a CI log and in a snapshot.
+#[cfg(feature = "cli")]
 pub fn render(diag: &Diagnostic, sources: &Sources) -> String {
     let handler =
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let mut out = String::new();
     let r = report(diag, sources);
     if handler.render_report(&mut out, &r).is_err() {
@@ -296,6 +298,7 @@ pub fn render(diag: &Diagnostic, sources: &Sources) -> String {
     out
 }
 
+#[cfg(feature = "cli")]
 pub fn render_all(diags: &[Diagnostic], sources: &Sources) -> String {
     diags
         .iter()

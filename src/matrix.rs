@@ -4,7 +4,7 @@
 //! Computed exactly from the table partitions, so a reviewer sees the
 //! whole country at once.
 
-use crate::region::{intersect, partition, Cube};
+use crate::table::cube::{intersect, partition, Cube};
 use crate::syntax::ast::Action;
 use crate::table::{ColumnType, Set, Tables};
 
@@ -67,7 +67,7 @@ pub fn matrix(tables: &Tables) -> Option<Matrix> {
     let ColumnType::Enum { variants, .. } = &tables.columns[concern].ty else {
         return None;
     };
-    let full = crate::region::full_columns(&tables.columns);
+    let full = crate::table::cube::full_columns(&tables.columns);
     let flag = |name: &str| {
         tables
             .column_index(name)

@@ -108,6 +108,16 @@ impl Sources {
         let starts = &self.get(span.file).line_starts;
         starts.partition_point(|&s| s <= span.start)
     }
+    /// 1-based line and column of a span's start; the column counts
+    /// characters, not bytes, so `§` is one column everywhere.
+    pub fn line_col(&self, span: Span) -> (usize, usize) {
+        let file = self.get(span.file);
+        let line = self.line(span);
+        let start = file.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(0) as usize;
+        let end = (span.start as usize).min(file.text.len());
+        let column = file.text.get(start..end).map_or(1, |t| t.chars().count() + 1);
+        (line, column)
+    }
     pub fn slice(&self, span: Span) -> &str {
         let text = &self.get(span.file).text;
         text.get(span.range()).unwrap_or("")

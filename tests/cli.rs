@@ -174,8 +174,8 @@ fn decide_refuses_bad_input_with_exit_2() {
             "unknown jurisdiction `XX`",
         ),
         (
-            &["decide", "-j", "CX", "--fact", "concern=subpoena"],
-            "did you mean",
+            &["decide", "-j", "Californa", "--fact", "concern=subpoena"],
+            "did you mean `California` (CA)?",
         ),
         (
             &["decide", "-j", "CA", "--fact", "victim_ag=3"],

@@ -13,8 +13,8 @@ const CODES: [&str; 51] = [
 ];
 
 fn tables() -> mandate::table::Tables {
-    let loaded = mandate::corpus::embedded();
-    let a = mandate::analyse(loaded.sources, loaded.diags);
+    let loaded = mandate::loader::embedded();
+    let a = mandate::pipeline::analyse(loaded.sources, loaded.diags);
     assert_eq!(
         a.errors(),
         0,
@@ -84,8 +84,8 @@ fn codes_doc_is_current() {
 /// oldest age its own child-abuse rule reaches, and one year more.
 #[test]
 fn every_state_tests_its_child_age_boundary() {
-    let loaded = mandate::corpus::embedded();
-    let a = mandate::analyse(loaded.sources, loaded.diags);
+    let loaded = mandate::loader::embedded();
+    let a = mandate::pipeline::analyse(loaded.sources, loaded.diags);
     let (program, tables) = (a.program.expect("program"), a.tables.expect("tables"));
     let schema = &program.schema;
     let concern = schema.fact_index("concern").expect("concern");

@@ -37,7 +37,7 @@ fn language_reference_examples_hold() {
         sources.add("docs/language.md", body.clone());
         // A fixed date: review dates must not make this test fail next year.
         let opts = mandate::lint::Options::on(2026, 11, 27);
-        let a = mandate::analyse_with(sources, Vec::new(), &opts);
+        let a = mandate::pipeline::analyse_with(sources, Vec::new(), &opts);
         let rendered = mandate::diag::render_all(&a.diags, &a.sources);
         if let Some(code) = info.strip_prefix("error ") {
             assert!(
@@ -56,7 +56,7 @@ fn language_reference_examples_hold() {
                 a.diags.iter().all(|d| corpus_level.contains(&d.code)),
                 "example should compile cleanly:\n{body}\n{rendered}"
             );
-            let results = mandate::testing::run(
+            let results = mandate::policy_tests::run(
                 a.program.as_ref().expect("program"),
                 a.tables.as_ref().expect("tables"),
             );

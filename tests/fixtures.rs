@@ -39,23 +39,23 @@ const LINTS: [Code; 6] = [
 
 /// Analyse a fixture on a fixed date, keeping lint diagnostics only when
 /// `keep` names them.
-fn analyse(path: &Path) -> mandate::Analysis {
-    let loaded = mandate::corpus::load(path).expect("fixture loads");
+fn analyse(path: &Path) -> mandate::pipeline::Analysis {
+    let loaded = mandate::loader::load(path).expect("fixture loads");
     let name = stem(path);
     let mut opts = mandate::lint::Options::on(2026, 11, 27);
     opts.deny_unverified = name.starts_with("W007");
-    let mut a = mandate::analyse_with(loaded.sources, loaded.diags, &opts);
+    let mut a = mandate::pipeline::analyse_with(loaded.sources, loaded.diags, &opts);
     a.diags
         .retain(|d| !LINTS.contains(&d.code) || name.starts_with(d.code.as_str()));
     a
 }
 
 /// Rendered failures of `test` blocks, as `mandate test` shows them.
-fn test_report(a: &mandate::Analysis) -> (Vec<Code>, String) {
+fn test_report(a: &mandate::pipeline::Analysis) -> (Vec<Code>, String) {
     let (Some(p), Some(t)) = (&a.program, &a.tables) else {
         panic!("fixture must compile: {}", render_all(&a.diags, &a.sources))
     };
-    let results = mandate::testing::run(p, t);
+    let results = mandate::policy_tests::run(p, t);
     let diags: Vec<_> = results
         .iter()
         .filter(|r| r.outcome.is_err())
@@ -121,7 +121,7 @@ fn every_code_has_a_fixture() {
 #[test]
 fn ok_fixtures() {
     for path in fixtures("syntax", "ok") {
-        let loaded = mandate::corpus::load(&path).expect("fixture loads");
+        let loaded = mandate::loader::load(&path).expect("fixture loads");
         let ast =
             mandate::syntax::parse(&loaded.sources, mandate::source::FileId(0)).expect("parses");
         snapshot(
@@ -154,9 +154,9 @@ fn ok_fixtures() {
         snapshot(&format!("{stage}__ok__{}", stem(&path)), &body);
     }
     for path in fixtures("lint", "ok") {
-        let loaded = mandate::corpus::load(&path).expect("fixture loads");
+        let loaded = mandate::loader::load(&path).expect("fixture loads");
         let opts = mandate::lint::Options::on(2026, 11, 27);
-        let a = mandate::analyse_with(loaded.sources, loaded.diags, &opts);
+        let a = mandate::pipeline::analyse_with(loaded.sources, loaded.diags, &opts);
         let rendered = render_all(&a.diags, &a.sources);
         assert!(
             a.diags.iter().all(|d| d.code == Code::Untested

@@ -70,7 +70,7 @@ fn fmt_killed_mid_write_leaves_the_old_file_or_the_formatted_one() {
     let dir = temp_dir("fmt");
     let file = dir.join("big.policy");
     // A large, badly laid out file, so formatting takes a while.
-    let messy = mandate::synthetic::jurisdiction(6000, 5).replace("\n    ", " ");
+    let messy = mandate::testkit::synthetic::jurisdiction(6000, 5).replace("\n    ", " ");
     let formatted = {
         let mut s = mandate::source::Sources::new();
         s.add("big.policy", messy.clone());

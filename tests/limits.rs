@@ -6,15 +6,15 @@ use mandate::source::Sources;
 const SCHEMA: &str = include_str!("../policies/schema.policy");
 const FEDERAL: &str = include_str!("../policies/federal.policy");
 
-fn analyse(extra: &str) -> mandate::Analysis {
+fn analyse(extra: &str) -> mandate::pipeline::Analysis {
     let mut s = Sources::new();
     s.add("schema.policy", SCHEMA);
     s.add("federal.policy", FEDERAL);
     s.add("extra.policy", extra.to_string());
-    mandate::analyse(s, Vec::new())
+    mandate::pipeline::analyse(s, Vec::new())
 }
 
-fn codes(a: &mandate::Analysis) -> Vec<Code> {
+fn codes(a: &mandate::pipeline::Analysis) -> Vec<Code> {
     a.diags.iter().map(|d| d.code).collect()
 }
 
@@ -94,7 +94,7 @@ fn integers_too_large_and_extreme_ranges() {
         test \"zero\" { given n = 0 expect may_disclose by a } }";
     let mut s = Sources::new();
     s.add("edge.policy", schema);
-    let a = mandate::analyse(s, Vec::new());
+    let a = mandate::pipeline::analyse(s, Vec::new());
     assert_eq!(
         a.errors(),
         0,
@@ -105,7 +105,7 @@ fn integers_too_large_and_extreme_ranges() {
         a.program.as_ref().expect("program"),
         a.tables.as_ref().expect("tables"),
     );
-    assert!(mandate::testing::run(p, t)
+    assert!(mandate::policy_tests::run(p, t)
         .iter()
         .all(|r| r.outcome.is_ok()));
     let decider = t.decider();
@@ -145,6 +145,6 @@ fn enums_over_sixty_four_variants_are_refused() {
             variants.join(" ")
         ),
     );
-    let a = mandate::analyse(s, Vec::new());
+    let a = mandate::pipeline::analyse(s, Vec::new());
     assert!(codes(&a).contains(&Code::Limit), "{:?}", codes(&a));
 }

@@ -9,8 +9,8 @@ fn shipped() -> &'static (mandate::check::Program, Tables) {
     static SHIPPED: std::sync::OnceLock<(mandate::check::Program, Tables)> =
         std::sync::OnceLock::new();
     SHIPPED.get_or_init(|| {
-        let loaded = mandate::corpus::embedded();
-        let a = mandate::analyse(loaded.sources, loaded.diags);
+        let loaded = mandate::loader::embedded();
+        let a = mandate::pipeline::analyse(loaded.sources, loaded.diags);
         assert_eq!(
             a.errors(),
             0,
@@ -35,8 +35,8 @@ fn facts_strategy(tables: &Tables) -> impl Strategy<Value = Vec<i64>> {
     parts
 }
 
-fn hours(d: &Option<String>) -> Option<u64> {
-    d.as_deref().and_then(mandate::check::duration_hours)
+fn hours(d: &Option<mandate::Duration>) -> Option<u64> {
+    d.as_ref().map(mandate::Duration::hours)
 }
 
 proptest! {
@@ -52,7 +52,7 @@ proptest! {
             }
             let decided = tables.decide(table, &facts).expect("complete facts always decide");
             let got = table.outcome(&decided);
-            let want = mandate::interp::interpret(program, j, &values);
+            let want = mandate::testkit::interp::interpret(program, j, &values);
             match &want.decision {
                 None => {
                     prop_assert!(got.rule.ends_with(".default"), "{}: table chose {} but no rule matches", jur.code, got.rule);
@@ -63,8 +63,8 @@ proptest! {
                     prop_assert_eq!(got.action, d.action);
                     let names: Vec<String> = d.to.iter().map(|&r| program.schema.recipients().variants[r].name.clone()).collect();
                     prop_assert_eq!(&got.to, &names);
-                    prop_assert_eq!(hours(&got.within), d.within.as_ref().map(|x| x.hours));
-                    prop_assert_eq!(hours(&got.written_within), d.written.as_ref().map(|x| x.hours));
+                    prop_assert_eq!(hours(&got.within), d.within.as_ref().map(|x| x.hours()));
+                    prop_assert_eq!(hours(&got.written_within), d.written.as_ref().map(|x| x.hours()));
                 }
             }
         }
@@ -74,7 +74,7 @@ proptest! {
 #[test]
 fn every_shipped_policy_test_passes() {
     let (program, tables) = shipped();
-    let results = mandate::testing::run(program, tables);
+    let results = mandate::policy_tests::run(program, tables);
     let failed: Vec<String> = results
         .iter()
         .filter(|r| r.outcome.is_err())
@@ -118,12 +118,12 @@ fn every_rule_cites_and_every_file_is_dated() {
 /// complete facts and with facts missing.
 #[test]
 fn the_index_agrees_with_the_plain_evaluator() {
-    let mut loaded = mandate::corpus::embedded();
+    let mut loaded = mandate::loader::embedded();
     loaded.sources.add(
         "synthetic.policy",
-        mandate::synthetic::jurisdiction(2000, 11),
+        mandate::testkit::synthetic::jurisdiction(2000, 11),
     );
-    let a = mandate::analyse(loaded.sources, loaded.diags);
+    let a = mandate::pipeline::analyse(loaded.sources, loaded.diags);
     assert_eq!(
         a.errors(),
         0,
@@ -138,11 +138,11 @@ fn the_index_agrees_with_the_plain_evaluator() {
         tables.tables.len(),
         "these tables are small enough for dense blocks"
     );
-    let mut rng = mandate::synthetic::Rng::new(42);
+    let mut rng = mandate::testkit::synthetic::Rng::new(42);
     let mut partial = 0;
     for round in 0..20_000 {
         let t = (rng.below(tables.tables.len() as u64)) as usize;
-        let mut values = mandate::synthetic::facts(&tables.columns, &mut rng);
+        let mut values = mandate::testkit::synthetic::facts(&tables.columns, &mut rng);
         if round % 4 == 0 {
             let hole = rng.below(values.len() as u64) as usize;
             values[hole] = None;
@@ -166,7 +166,7 @@ fn the_index_agrees_with_the_plain_evaluator() {
 // kind of fact), replaced rules and `overrides`.
 
 const SCHEMA: &str = include_str!("../policies/schema.policy");
-use mandate::synthetic::{CONCERNS, ROLES};
+use mandate::testkit::synthetic::{CONCERNS, ROLES};
 const FLAGS: [&str; 4] = [
     "threat_serious",
     "victim_identifiable",
@@ -298,21 +298,21 @@ proptest! {
         let mut sources = mandate::source::Sources::new();
         sources.add("schema.policy", SCHEMA);
         sources.add("generated.policy", text.clone());
-        let a = mandate::analyse(sources, Vec::new());
+        let a = mandate::pipeline::analyse(sources, Vec::new());
         // Reused names, cycles and conflicts are refused by the checker and
         // compiler; agreement is only promised for what compiles.
         let (Some(program), Some(tables)) = (a.program.as_ref(), a.tables.as_ref()) else { return Ok(()) };
         let decider = tables.decider();
-        let mut rng = mandate::synthetic::Rng::new(seed);
+        let mut rng = mandate::testkit::synthetic::Rng::new(seed);
         for _ in 0..64 {
-            let values = mandate::synthetic::facts(&tables.columns, &mut rng);
+            let values = mandate::testkit::synthetic::facts(&tables.columns, &mut rng);
             let complete: Vec<i64> = values.iter().map(|v| v.expect("complete")).collect();
             for (j, jur) in program.jurisdictions.iter().enumerate() {
                 let t = tables.tables.iter().position(|t| t.jurisdiction == jur.code).expect("table");
                 let decided = tables.tables[t].decide(&values).expect("complete facts decide");
                 prop_assert_eq!(decider.decide(tables, t, &values), Ok(decided), "index on {}", jur.code);
                 let got = tables.tables[t].outcome(&decided);
-                let want = mandate::interp::interpret(program, j, &complete);
+                let want = mandate::testkit::interp::interpret(program, j, &complete);
                 match &want.decision {
                     None => prop_assert!(got.rule.ends_with(".default"), "{}: {} vs default\n{}", jur.code, got.rule, text),
                     Some(_) => prop_assert!(want.winners.contains(&got.rule), "{}: table {} vs interpreter {:?}\n{}", jur.code, got.rule, want.winners, text),
@@ -335,7 +335,7 @@ fn generated_policies_mostly_compile() {
         let mut sources = mandate::source::Sources::new();
         sources.add("schema.policy", SCHEMA);
         sources.add("generated.policy", render(&parent, &child));
-        if mandate::analyse(sources, Vec::new()).tables.is_some() {
+        if mandate::pipeline::analyse(sources, Vec::new()).tables.is_some() {
             ok += 1;
         }
     }
@@ -359,7 +359,7 @@ fn overrides_all_before(i: usize) -> String {
 fn compiled(name: &str, text: String) -> mandate::table::Tables {
     let mut sources = mandate::source::Sources::new();
     sources.add(name, text);
-    let a = mandate::analyse(sources, Vec::new());
+    let a = mandate::pipeline::analyse(sources, Vec::new());
     assert_eq!(
         a.errors(),
         0,
@@ -373,7 +373,7 @@ fn compiled(name: &str, text: String) -> mandate::table::Tables {
 /// values) take the decision tree, which must agree with the plain scan.
 #[test]
 fn the_tree_agrees_with_the_plain_evaluator() {
-    let mut rng = mandate::synthetic::Rng::new(9);
+    let mut rng = mandate::testkit::synthetic::Rng::new(9);
     let mut text = String::from("schema { enum Recipient { court } enum Kind { a, b, c, d } fact n: int 0..=1000000 fact kind: Kind fact flag: bool = false }\njurisdiction US \"F\" { reviewed 2026-11-27 default must_not_disclose cite \"x\"\n");
     let actions = [
         "must_report to [court]",

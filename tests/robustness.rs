@@ -14,10 +14,10 @@ fn pipeline(text: &str) {
     s.add("schema.policy", SCHEMA);
     s.add("federal.policy", FEDERAL);
     s.add("x.policy", text.to_string());
-    let a = mandate::analyse(s, Vec::new());
+    let a = mandate::pipeline::analyse(s, Vec::new());
     let _ = mandate::diag::render_all(&a.diags, &a.sources);
     if let (Some(p), Some(t)) = (&a.program, &a.tables) {
-        let _ = mandate::testing::run(p, t);
+        let _ = mandate::policy_tests::run(p, t);
         let _ = mandate::matrix::matrix(t);
     }
     let mut one = Sources::new();
@@ -109,9 +109,9 @@ proptest! {
 
     #[test]
     fn arbitrary_facts_never_panic(t in 0usize..52, raw in proptest::collection::vec(proptest::option::of(any::<i64>()), 0..12)) {
-        let loaded = mandate::corpus::embedded();
+        let loaded = mandate::loader::embedded();
         static TABLES: std::sync::OnceLock<mandate::table::Tables> = std::sync::OnceLock::new();
-        let tables = TABLES.get_or_init(|| mandate::analyse(loaded.sources, loaded.diags).tables.expect("corpus compiles"));
+        let tables = TABLES.get_or_init(|| mandate::pipeline::analyse(loaded.sources, loaded.diags).tables.expect("corpus compiles"));
         let t = t % tables.tables.len();
         let facts = mandate::table::Facts { values: raw.clone() };
         let _ = tables.decide(&tables.tables[t], &facts);

@@ -14,10 +14,10 @@ fuzz_target!(|data: &[u8]| {
     sources.add("schema.policy", SCHEMA);
     sources.add("federal.policy", FEDERAL);
     sources.add("fuzz.policy", text.to_string());
-    let a = mandate::analyse(sources, Vec::new());
+    let a = mandate::pipeline::analyse(sources, Vec::new());
     let _ = mandate::diag::render_all(&a.diags, &a.sources);
     if let (Some(p), Some(t)) = (&a.program, &a.tables) {
-        let _ = mandate::testing::run(p, t);
+        let _ = mandate::policy_tests::run(p, t);
         let _ = mandate::matrix::matrix(t);
         let _ = mandate::diff::diff(t, t);
     }

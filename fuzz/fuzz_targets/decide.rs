@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 fn tables() -> &'static (mandate::table::Tables, mandate::table::Decider) {
     static T: OnceLock<(mandate::table::Tables, mandate::table::Decider)> = OnceLock::new();
     T.get_or_init(|| {
-        let loaded = mandate::corpus::embedded();
-        let t = mandate::analyse(loaded.sources, loaded.diags).tables.expect("corpus compiles");
+        let loaded = mandate::loader::embedded();
+        let t = mandate::pipeline::analyse(loaded.sources, loaded.diags).tables.expect("corpus compiles");
         let d = t.decider();
         (t, d)
     })

@@ -5,7 +5,7 @@
 
 use cedar_policy::{Authorizer, Context, Entities, EntityUid, PolicySet, Request};
 use criterion::Criterion;
-use mandate::synthetic::{cycle, facts, Rng};
+use mandate::testkit::synthetic::{cycle, facts, Rng};
 use mandate::table::Tables;
 use mandate_peers::{california, cedar, facts_json, rego};
 use regorus::languages::rego::compiler::Compiler;
@@ -20,8 +20,8 @@ use std::str::FromStr;
 const N: usize = 256;
 
 fn tables() -> Tables {
-    let loaded = mandate::corpus::embedded();
-    mandate::analyse(loaded.sources, loaded.diags)
+    let loaded = mandate::loader::embedded();
+    mandate::pipeline::analyse(loaded.sources, loaded.diags)
         .tables
         .expect("the shipped corpus compiles")
 }

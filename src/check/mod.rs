@@ -4,7 +4,7 @@
 mod model;
 mod resolve;
 
-pub use resolve::{duration_hours, parse_date};
+pub use resolve::parse_date;
 
 pub use model::*;
 

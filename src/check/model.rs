@@ -5,7 +5,7 @@
 
 use crate::source::Span;
 use crate::syntax::ast::Action;
-use crate::table::Set;
+use crate::table::{mask_of, Set};
 
 #[derive(Debug, Clone)]
 pub struct Program {
@@ -101,18 +101,7 @@ pub struct DefaultDef {
     pub span: Span,
 }
 
-/// A deadline: compared by its length, shown as written.
-#[derive(Debug, Clone, Eq)]
-pub struct Duration {
-    pub hours: u64,
-    pub text: String,
-}
-
-impl PartialEq for Duration {
-    fn eq(&self, other: &Duration) -> bool {
-        self.hours == other.hours
-    }
-}
+pub use crate::table::Duration;
 
 /// What a rule decides; two rules "decide differently" when these differ.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,14 +214,6 @@ impl Schema {
 }
 
 /// The mask with the low `n` bits set.
-pub fn mask_of(n: usize) -> u64 {
-    if n >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << n) - 1
-    }
-}
-
 impl Program {
     /// The chain from a jurisdiction up to its root, most specific first.
     pub fn chain(&self, j: usize) -> Vec<usize> {

@@ -541,11 +541,8 @@ impl<'a> Checker<'a> {
 
     fn check_duration(&mut self, d: &ast::DurationLit) -> Option<Duration> {
         let t = d.text.as_str();
-        match duration_hours(t) {
-            Some(h) => Some(Duration {
-                hours: h,
-                text: t.to_string(),
-            }),
+        match Duration::parse(t) {
+            Some(d) => Some(d),
             None => {
                 self.push(
                     err(
@@ -1173,22 +1170,6 @@ fn range(f: usize, lo: i64, hi: i64) -> Cond {
 
 /// Hours in a duration as written (`immediately` is 0), or `None` when it
 /// is not a duration.
-pub fn duration_hours(t: &str) -> Option<u64> {
-    if t == "immediately" {
-        return Some(0);
-    }
-    let (num, unit) = t.split_at(t.len().saturating_sub(1));
-    let mult = match unit {
-        "h" => 1u64,
-        "d" => 24,
-        "w" => 168,
-        _ => return None,
-    };
-    if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    num.parse::<u64>().ok()?.checked_mul(mult)
-}
 
 /// `YYYY-MM-DD`, when it names a real calendar day.
 pub fn parse_date(text: &str) -> Option<Date> {

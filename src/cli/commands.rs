@@ -9,7 +9,7 @@ use super::{
 };
 use crate::diag::Code;
 use crate::table::{ColumnType, TableFormat};
-use crate::testing::Failure;
+use crate::policy_tests::Failure;
 use std::io::Write;
 
 pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
@@ -36,7 +36,7 @@ pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         }
     }
     opts.deny_unverified = denied.contains(&Code::Unverified);
-    let an = match crate::corpus::resolve(a.path.as_deref()) {
+    let an = match crate::loader::resolve(a.path.as_deref()) {
         Ok(loaded) => crate::analyse_with(loaded.sources, loaded.diags, &opts),
         Err(e) => {
             writeln!(err, "error: {e}")?;
@@ -106,8 +106,9 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
     let Some(t) = pick(&tables, &a.jurisdiction, err)? else {
         return Ok(Exit::Usage);
     };
-    write!(out, "{}", crate::table::render_table(&tables, t, a.format))?;
-    if matches!(a.format, TableFormat::Text | TableFormat::Markdown) {
+    let format = TableFormat::from(a.format);
+    write!(out, "{}", crate::table::render_table(&tables, t, format))?;
+    if matches!(format, TableFormat::Text | TableFormat::Markdown) {
         writeln!(out, "\n{DISCLAIMER}")?;
     }
     Ok(Exit::Ok)
@@ -119,7 +120,7 @@ pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
         Err(code) => return Ok(code),
     };
     let text = crate::table::save_artifact(&tables);
-    if let Err(e) = crate::fsutil::atomic_write(&a.output, text.as_bytes()) {
+    if let Err(e) = super::fsutil::atomic_write(&a.output, text.as_bytes()) {
         writeln!(err, "error: cannot write `{}`: {e}", a.output.display())?;
         return Ok(Exit::Usage);
     }
@@ -147,11 +148,11 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
         )?;
         return Ok(Exit::Findings);
     };
-    let results = crate::testing::run(program, tables);
-    let failed: Vec<&crate::testing::TestResult> =
+    let results = crate::policy_tests::run(program, tables);
+    let failed: Vec<&crate::policy_tests::TestResult> =
         results.iter().filter(|r| r.outcome.is_err()).collect();
     let coverage = (a.coverage || a.min_coverage.is_some())
-        .then(|| crate::testing::coverage(tables, &results));
+        .then(|| crate::policy_tests::coverage(tables, &results));
     let below = match (&coverage, a.min_coverage) {
         (Some(c), Some(min)) => c.percent() < f64::from(min),
         _ => false,
@@ -233,7 +234,7 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
 }
 
 fn write_coverage(
-    c: &crate::testing::Coverage,
+    c: &crate::policy_tests::Coverage,
     list: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -265,7 +266,7 @@ fn write_coverage(
     Ok(())
 }
 
-fn uncovered_findings(c: Option<&crate::testing::Coverage>) -> Vec<Finding> {
+fn uncovered_findings(c: Option<&crate::policy_tests::Coverage>) -> Vec<Finding> {
     c.into_iter()
         .flat_map(|c| &c.jurisdictions)
         .flat_map(|j| &j.uncovered)
@@ -462,12 +463,12 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
                 Ok(text) => {
                     let mut sources = crate::source::Sources::new();
                     sources.add(path.display().to_string(), text);
-                    crate::corpus::Loaded {
+                    crate::loader::Loaded {
                         sources,
                         diags: Vec::new(),
                     }
                 }
-                Err(_) => crate::corpus::Loaded {
+                Err(_) => crate::loader::Loaded {
                     sources: crate::source::Sources::new(),
                     diags: vec![crate::diag::Diagnostic::new(
                         Code::Unreadable,
@@ -482,7 +483,7 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
             }
         }
     } else {
-        match crate::corpus::load(&path) {
+        match crate::loader::load(&path) {
             Ok(l) => l,
             Err(e) => {
                 writeln!(err, "error: {e}")?;
@@ -516,10 +517,10 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
             write!(
                 out,
                 "{}",
-                crate::fmt::diff(&file.name, &file.text, &formatted)
+                unified_diff(&file.name, &file.text, &formatted)
             )?;
         } else if let Err(e) =
-            crate::fsutil::atomic_write(std::path::Path::new(&file.name), formatted.as_bytes())
+            super::fsutil::atomic_write(std::path::Path::new(&file.name), formatted.as_bytes())
         {
             writeln!(err, "error: cannot write `{}`: {e}", file.name)?;
             return Ok(Exit::Usage);
@@ -535,4 +536,13 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
     } else {
         Exit::Ok
     })
+}
+
+/// A unified diff of a file and its formatted text, for `fmt --check`.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(name, &format!("{name} (formatted)"))
+        .to_string()
 }

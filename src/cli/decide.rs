@@ -1,189 +1,104 @@
 //! `mandate decide`: one situation, one answer, with its reasons.
 
-use super::report::{pick, tables};
-use super::{DecideArgs, Exit, Format, DISCLAIMER};
-use crate::table::{Decided, Facts, Table, Tables};
+use super::report::policies;
+use super::{DecideArgs, Exit, Format};
+use crate::api::{Answer, DecideError, Facts};
 use std::io::Write;
 
 pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let tables = match tables(a.policies.as_deref(), a.tables.as_deref(), err)? {
-        Ok(t) => t,
+    let policies = match policies(a.policies.as_deref(), a.tables.as_deref(), err)? {
+        Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let Some(table) = pick(&tables, &a.jurisdiction, err)? else {
-        return Ok(Exit::Usage);
-    };
-    let facts = match Facts::parse(&tables.columns, &a.facts) {
-        Ok(f) => f,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            writeln!(err, "  help: write facts as --fact name=value; `mandate schema` lists every fact and its values")?;
-            return Ok(Exit::Usage);
+    let facts = Facts::from_pairs(&a.facts).map_err(DecideError::from);
+    let answer = facts.and_then(|facts| {
+        if a.explain {
+            policies.explain(&a.jurisdiction, &facts)
+        } else {
+            policies.decide(&a.jurisdiction, &facts)
         }
-    };
-    let decided = match tables.decide(table, &facts) {
-        Ok(d) => d,
+    });
+    let answer = match answer {
+        Ok(answer) => answer,
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            writeln!(err, "  help: add the missing fact with --fact name=value")?;
-            return Ok(Exit::Findings);
+            let help = match &e {
+                DecideError::UnknownJurisdiction { .. } => format!(
+                    "use a postal code (CA) or a name (California); `mandate jurisdictions` lists all {}",
+                    policies.jurisdictions().len()
+                ),
+                DecideError::Needs { .. } => "add the missing fact with --fact name=value".into(),
+                _ => e.help().into(),
+            };
+            writeln!(err, "  help: {help}")?;
+            return Ok(match e {
+                DecideError::Needs { .. } | DecideError::Corrupt { .. } => Exit::Findings,
+                _ => Exit::Usage,
+            });
         }
     };
     match a.format {
-        Format::Json => {
-            let v = json(&tables, table, &facts, &decided, a.explain);
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            )?;
-        }
-        Format::Text => text(&tables, table, &facts, &decided, a.explain, out)?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&answer).unwrap_or_default()
+        )?,
+        Format::Text => text(&answer, out)?,
     }
     Ok(Exit::Ok)
 }
 
-fn explain_json(
-    tables: &Tables,
-    table: &Table,
-    facts: &Facts,
-    decided: &Decided,
-) -> serde_json::Value {
-    let row = &table.rows[decided.row];
-    let held: Vec<String> = row
-        .tests
-        .iter()
-        .map(|t| tables.columns[t.col as usize].show_set(&t.set))
-        .collect();
-    let skipped: Vec<serde_json::Value> = table
-        .skipped(facts, decided)
-        .iter()
-        .map(|s| {
-            let col = &tables.columns[s.failed.col as usize];
-            let actual = facts.values[s.failed.col as usize]
-                .map(|v| col.show(v))
-                .unwrap_or_default();
-            serde_json::json!({
-                "rule": table.outcomes[table.rows[s.row].outcome as usize].rule,
-                "failed": col.show_set(&s.failed.set),
-                "actual": format!("{} = {}", col.name, actual),
-            })
-        })
-        .collect();
-    let used: Vec<serde_json::Value> = tables
-        .columns
-        .iter()
-        .zip(&facts.values)
-        .filter_map(|(c, v)| v.map(|v| serde_json::json!({ "fact": c.name, "value": c.show(v) })))
-        .collect();
-    serde_json::json!({ "held": held, "not_matched": skipped, "facts": used, "row": decided.row + 1 })
-}
-
-fn json(
-    tables: &Tables,
-    table: &Table,
-    facts: &Facts,
-    decided: &Decided,
-    explain: bool,
-) -> serde_json::Value {
-    let o = table.outcome(decided);
-    let mut v = serde_json::json!({
-        "jurisdiction": table.jurisdiction,
-        "action": o.action,
-        "to": o.to,
-        "within": o.within,
-        "written_within": o.written_within,
-        "citations": o.citations,
-        "rule": o.rule,
-        "notes": o.notes,
-        "unverified": o.unverified,
-        "source": format!("{}:{}", o.file, o.line),
-        "disclaimer": DISCLAIMER,
-    });
-    if explain {
-        v["explain"] = explain_json(tables, table, facts, decided);
-        v["explain"]["condition"] = serde_json::Value::String(o.condition.clone());
-    }
-    v
-}
-
-fn text(
-    tables: &Tables,
-    table: &Table,
-    facts: &Facts,
-    decided: &Decided,
-    explain: bool,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let o = table.outcome(decided);
-    let mut head = format!("{}: {}", table.jurisdiction, o.action);
-    if !o.to.is_empty() {
-        head.push_str(&format!(" to {}", o.to.join(", ")));
+fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut head = format!("{}: {}", a.jurisdiction, a.action);
+    if !a.to.is_empty() {
+        head.push_str(&format!(" to {}", a.to.join(", ")));
     }
     writeln!(out, "{head}")?;
-    match (&o.within, &o.written_within) {
+    match (&a.within, &a.written_within) {
         (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}")?,
         (Some(w), None) => writeln!(out, "  deadline: {w}")?,
         (None, Some(x)) => writeln!(out, "  deadline: in writing within {x}")?,
         (None, None) => {}
     }
-    writeln!(out, "  rule:     {} ({}:{})", o.rule, o.file, o.line)?;
-    for c in &o.citations {
+    writeln!(out, "  rule:     {} ({})", a.rule, a.source)?;
+    for c in &a.citations {
         writeln!(out, "  cite:     {c}")?;
     }
-    for n in &o.notes {
+    for n in &a.notes {
         writeln!(out, "  note:     {n}")?;
     }
-    if let Some(u) = &o.unverified {
+    if let Some(u) = &a.unverified {
         writeln!(out, "  UNVERIFIED: {u}")?;
     }
-    if explain {
-        let e = explain_json(tables, table, facts, decided);
+    if !a.assumed.is_empty() {
+        writeln!(out, "\nassumed (not given; change with --fact):")?;
+        for f in &a.assumed {
+            writeln!(out, "  {} = {}", f.fact, f.value)?;
+        }
+    }
+    if let Some(e) = &a.explain {
         writeln!(out, "\nwhy:")?;
-        if o.condition.is_empty() {
-            writeln!(
-                out,
-                "  no rule matched, so the default of {} decides",
-                o.jurisdiction
-            )?;
+        if e.condition.is_empty() {
+            let owner = a.rule.split('.').next().unwrap_or_default();
+            writeln!(out, "  no rule matched, so the default of {owner} decides")?;
         } else {
-            writeln!(
-                out,
-                "  {} matched (row {} of {})",
-                o.rule,
-                decided.row + 1,
-                table.rows.len()
-            )?;
-            writeln!(out, "  when {}", o.condition)?;
+            writeln!(out, "  {} matched (row {} of {})", a.rule, e.row, e.rows)?;
+            writeln!(out, "  when {}", e.condition)?;
         }
-        for h in e["held"].as_array().into_iter().flatten() {
-            writeln!(out, "    held: {}", h.as_str().unwrap_or_default())?;
+        for h in &e.held {
+            writeln!(out, "    held: {h}")?;
         }
-        let skipped = e["not_matched"].as_array().cloned().unwrap_or_default();
-        if !skipped.is_empty() {
+        if !e.not_matched.is_empty() {
             writeln!(out, "  stronger rules that did not match:")?;
-            let mut seen = Vec::new();
-            for s in &skipped {
-                let rule = s["rule"].as_str().unwrap_or_default();
-                if seen.contains(&rule.to_string()) {
-                    continue;
-                }
-                seen.push(rule.to_string());
-                writeln!(
-                    out,
-                    "    {rule}: needs {}, but {}",
-                    s["failed"].as_str().unwrap_or_default(),
-                    s["actual"].as_str().unwrap_or_default()
-                )?;
+            for m in &e.not_matched {
+                writeln!(out, "    {}: needs {}, but {}", m.rule, m.failed, m.actual)?;
             }
         }
         writeln!(out, "  facts:")?;
-        for (c, v) in tables.columns.iter().zip(&facts.values) {
-            if let Some(v) = v {
-                writeln!(out, "    {} = {}", c.name, c.show(*v))?;
-            }
+        for f in a.facts.iter().chain(&a.assumed) {
+            writeln!(out, "    {} = {}", f.fact, f.value)?;
         }
     }
-    writeln!(out, "\n{DISCLAIMER}")?;
+    writeln!(out, "\n{}", a.disclaimer)?;
     Ok(())
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 /// Load one side: a directory, or the policies of a git revision.
 fn side(spec: &str, policies: &Path, err: &mut dyn Write) -> std::io::Result<Result<Tables, Exit>> {
     let loaded = if Path::new(spec).is_dir() {
-        match crate::corpus::load(Path::new(spec)) {
+        match crate::loader::load(Path::new(spec)) {
             Ok(l) => l,
             Err(e) => {
                 writeln!(err, "error: {e}")?;
@@ -22,7 +22,7 @@ fn side(spec: &str, policies: &Path, err: &mut dyn Write) -> std::io::Result<Res
         }
     } else {
         match from_git(spec, policies) {
-            Ok(sources) => crate::corpus::Loaded {
+            Ok(sources) => crate::loader::Loaded {
                 sources,
                 diags: Vec::new(),
             },

@@ -3,6 +3,7 @@
 //! call them without spawning a process.
 
 mod commands;
+mod fsutil;
 mod decide;
 mod diff;
 pub mod findings;
@@ -29,6 +30,26 @@ pub enum Exit {
 pub enum Format {
     Text,
     Json,
+}
+
+/// Views of a compiled table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormatArg {
+    Text,
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl From<TableFormatArg> for crate::table::TableFormat {
+    fn from(f: TableFormatArg) -> Self {
+        match f {
+            TableFormatArg::Text => Self::Text,
+            TableFormatArg::Markdown => Self::Markdown,
+            TableFormatArg::Csv => Self::Csv,
+            TableFormatArg::Json => Self::Json,
+        }
+    }
 }
 
 /// Formats of the commands CI runs on pull requests.
@@ -150,7 +171,7 @@ pub struct TableArgs {
     /// Jurisdiction: two-letter postal code (any case) or US
     pub jurisdiction: String,
     #[arg(long, value_enum, default_value = "text")]
-    pub format: crate::table::TableFormat,
+    pub format: TableFormatArg,
     /// Read policies from this directory instead of the default corpus
     #[arg(long, value_name = "DIR", conflicts_with = "tables")]
     pub policies: Option<PathBuf>,

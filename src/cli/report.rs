@@ -14,7 +14,7 @@ pub fn analysis(
     path: Option<&Path>,
     err: &mut dyn Write,
 ) -> std::io::Result<Result<Analysis, Exit>> {
-    match crate::corpus::resolve(path) {
+    match crate::loader::resolve(path) {
         Ok(loaded) => Ok(Ok(crate::analyse(loaded.sources, loaded.diags))),
         Err(e) => {
             writeln!(err, "error: {e}")?;
@@ -60,6 +60,62 @@ pub fn tables(
                 "error: the policies have {} error(s); run `mandate check` for details",
                 errors.len()
             )?;
+            Ok(Err(Exit::Findings))
+        }
+    }
+}
+
+/// The policies a command answers from: a tables file, a directory, or
+/// (without either) ./policies when present, else the built-in corpus.
+/// Policy errors are printed and give exit code 1; I/O errors 2.
+pub fn policies(
+    dir: Option<&Path>,
+    artifact: Option<&Path>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<crate::api::Policies, Exit>> {
+    use crate::api::Policies;
+    let loaded = if let Some(file) = artifact {
+        match std::fs::File::open(file) {
+            Ok(f) => Policies::from_artifact(f),
+            Err(e) => {
+                writeln!(err, "error: cannot read `{}`: {e}", file.display())?;
+                writeln!(err, "  help: check the path given to --tables")?;
+                return Ok(Err(Exit::Usage));
+            }
+        }
+    } else {
+        match crate::loader::resolve(dir) {
+            Ok(loaded) if dir.is_none() && loaded.sources.iter().all(|(_, f)| f.name.starts_with(crate::loader::EMBEDDED_ROOT)) && crate::loader::is_embedded(&loaded.sources) => Policies::embedded(),
+            Ok(loaded) => {
+                let origin = dir.map_or_else(|| "policies".to_string(), |d| d.display().to_string());
+                Policies::from_loaded(loaded, &origin)
+            }
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                writeln!(err, "  help: give a directory of .policy files, or omit the path to use ./policies or the embedded corpus")?;
+                return Ok(Err(Exit::Usage));
+            }
+        }
+    };
+    match loaded {
+        Ok(p) => Ok(Ok(p)),
+        Err(d) => {
+            if d.errors() > 0 && d.problems().iter().any(|p| p.file.is_some()) {
+                let errors: Vec<Diagnostic> = d.items.iter().filter(|x| x.is_error()).cloned().collect();
+                write!(err, "{}", crate::diag::render_all(&errors, &d.sources))?;
+                writeln!(
+                    err,
+                    "error: the policies have {} error(s); run `mandate check` for details",
+                    errors.len()
+                )?;
+            } else {
+                for p in d.problems() {
+                    writeln!(err, "error: {}", p.message)?;
+                    if let Some(h) = p.help {
+                        writeln!(err, "  help: {h}")?;
+                    }
+                }
+            }
             Ok(Err(Exit::Findings))
         }
     }

@@ -5,14 +5,15 @@
 
 pub mod priority;
 
-use crate::region;
+mod dnf;
+
+use crate::table::cube::{self, Cube};
 
 use crate::check::{Decision, Program, Schema};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Sources;
-use crate::table::{Column, ColumnType, Outcome, Row, Set, Table, Tables, Test};
+use crate::table::{decision_text, Column, EnumDoc, VariantDoc, ColumnType, Outcome, Row, Set, Table, Tables, Test};
 use priority::Effective;
-use region::Cube;
 
 /// Rows per table: beyond this a jurisdiction is refused (E021).
 pub const MAX_ROWS: usize = 200_000;
@@ -31,7 +32,30 @@ pub fn compile(program: &Program, sources: &Sources) -> (Tables, Vec<Diagnostic>
         tables.push(compile_one(program, sources, j, &mut diags));
     }
     crate::diag::sort(&mut diags);
-    (Tables { columns, tables }, diags)
+    let enums = program
+        .schema
+        .enums
+        .iter()
+        .map(|e| EnumDoc {
+            name: e.name.clone(),
+            variants: e
+                .variants
+                .iter()
+                .map(|v| VariantDoc {
+                    name: v.name.clone(),
+                    doc: v.doc.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    (
+        Tables {
+            columns,
+            enums,
+            tables,
+        },
+        diags,
+    )
 }
 
 pub fn columns(schema: &Schema) -> Vec<Column> {
@@ -59,23 +83,11 @@ pub fn columns(schema: &Schema) -> Vec<Column> {
 }
 
 fn describe(schema: &Schema, d: &Decision) -> String {
-    let mut s = d.action.to_string();
-    if !d.to.is_empty() {
-        let names: Vec<&str> =
-            d.to.iter()
-                .map(|&r| schema.recipients().variants[r].name.as_str())
-                .collect();
-        s.push_str(&format!(" to [{}]", names.join(", ")));
-    }
-    match (&d.within, &d.written) {
-        (Some(w), Some(x)) => {
-            s.push_str(&format!(" within {}, in writing within {}", w.text, x.text))
-        }
-        (Some(w), None) => s.push_str(&format!(" within {}", w.text)),
-        (None, Some(x)) => s.push_str(&format!(" in writing within {}", x.text)),
-        (None, None) => {}
-    }
-    s
+    let names: Vec<&str> =
+        d.to.iter()
+            .map(|&r| schema.recipients().variants[r].name.as_str())
+            .collect();
+    decision_text(d.action, &names, d.within.as_ref(), d.written.as_ref())
 }
 
 fn compile_one(
@@ -90,9 +102,9 @@ fn compile_one(
     let mut cubes: Vec<Vec<Cube>> = Vec::with_capacity(eff.len());
     for e in &eff {
         let rule = e.rule(program);
-        match region::dnf(schema, &rule.cond) {
+        match dnf::dnf(schema, &rule.cond) {
             Ok(c) => cubes.push(c),
-            Err(region::TooBig) => {
+            Err(dnf::TooBig) => {
                 if e.depth == 0 {
                     diags.push(
                         Diagnostic::new(
@@ -100,7 +112,7 @@ fn compile_one(
                             format!(
                                 "the condition of `{}` expands to more than {} cases",
                                 rule.name,
-                                region::MAX_CUBES
+                                dnf::MAX_CUBES
                             ),
                         )
                         .label(rule.name_span, "too complex")
@@ -150,8 +162,8 @@ fn compile_one(
                 .iter()
                 .map(|&r| schema.recipients().variants[r].name.clone())
                 .collect(),
-            within: rule.decision.within.as_ref().map(|d| d.text.clone()),
-            written_within: rule.decision.written.as_ref().map(|d| d.text.clone()),
+            within: rule.decision.within.clone(),
+            written_within: rule.decision.written.clone(),
             citations: rule.cites.clone(),
             notes: rule.notes.clone(),
             unverified: rule.unverified.clone(),
@@ -235,7 +247,7 @@ fn find_conflicts(
             owner.push(k);
         }
     }
-    let index = region::CubeIndex::new(&region::full(schema), &flat);
+    let index = cube::CubeIndex::new(&dnf::full(schema), &flat);
     let mut found = 0usize;
     for &a in &own {
         if found >= MAX_CONFLICTS {
@@ -268,7 +280,7 @@ fn find_conflicts(
             let mut both: Vec<Cube> = Vec::new();
             for ca in &cubes[a] {
                 for cb in &cubes[b] {
-                    if let Some(c) = region::intersect(ca, cb) {
+                    if let Some(c) = cube::intersect(ca, cb) {
                         both.push(c);
                     }
                 }
@@ -282,10 +294,10 @@ fn find_conflicts(
                 .iter()
                 .flat_map(|&c| cubes[c].iter().cloned())
                 .collect();
-            let clash = region::subtract_all(both, &stronger);
+            let clash = cube::subtract_all(both, &stronger);
             let Some(cube) = clash.first() else { continue };
             found += 1;
-            let point = region::witness(schema, cube);
+            let point = dnf::witness(schema, cube);
             let mut read = Vec::new();
             ra.cond.facts(&mut read);
             rb.cond.facts(&mut read);
@@ -343,7 +355,7 @@ fn find_dead(
             .iter()
             .flat_map(|&c| cubes[c].iter().cloned())
             .collect();
-        if !region::subtract_all(cubes[r].clone(), &minus).is_empty() {
+        if !cube::subtract_all(cubes[r].clone(), &minus).is_empty() {
             continue;
         }
         let shadows: Vec<String> = stronger
@@ -351,7 +363,7 @@ fn find_dead(
             .filter(|&&c| {
                 cubes[c]
                     .iter()
-                    .any(|x| cubes[r].iter().any(|y| region::intersect(x, y).is_some()))
+                    .any(|x| cubes[r].iter().any(|y| cube::intersect(x, y).is_some()))
             })
             .map(|&c| {
                 format!(

@@ -4,9 +4,8 @@
 //! row, and every pair of regions that meet with different decisions is a
 //! change. Regions are then merged into a few compact conditions.
 
-use crate::check::duration_hours;
-use crate::region::{intersect, partition, Cube};
-use crate::table::{Column, ColumnType, Outcome, Row, Set, Table, Tables, Test};
+use crate::table::cube::{intersect, partition, Cube};
+use crate::table::{decision_text, Column, ColumnType, Outcome, Row, Set, Table, Tables, Test};
 use std::collections::BTreeSet;
 
 /// One region whose decision changed.
@@ -31,11 +30,10 @@ pub enum JurisdictionDiff {
 /// a decision that now rests on another statute is a change to review.
 pub fn same_decision(a: &Outcome, b: &Outcome) -> bool {
     let set = |v: &Vec<String>| v.iter().cloned().collect::<BTreeSet<_>>();
-    let hours = |d: &Option<String>| d.as_deref().map(duration_hours);
     a.action == b.action
         && set(&a.to) == set(&b.to)
-        && hours(&a.within) == hours(&b.within)
-        && hours(&a.written_within) == hours(&b.written_within)
+        && a.within == b.within
+        && a.written_within == b.written_within
         && set(&a.citations) == set(&b.citations)
 }
 
@@ -233,19 +231,13 @@ pub fn describe_change(c: &Change) -> String {
     let deadline_changed =
         c.old.within != c.new.within || c.old.written_within != c.new.written_within;
     let show = |o: &Outcome| {
-        let mut s = o.action.to_string();
-        if to_changed && !o.to.is_empty() {
-            s.push_str(&format!(" to [{}]", o.to.join(", ")));
-        }
-        if deadline_changed {
-            if let Some(w) = &o.within {
-                s.push_str(&format!(" within {w}"));
-            }
-            if let Some(w) = &o.written_within {
-                s.push_str(&format!(" in writing within {w}"));
-            }
-        }
-        s
+        let to: &[String] = if to_changed { &o.to } else { &[] };
+        let (within, written) = if deadline_changed {
+            (o.within.as_ref(), o.written_within.as_ref())
+        } else {
+            (None, None)
+        };
+        decision_text(o.action, to, within, written)
     };
     let mut text = format!("{} → {} ({})", show(&c.old), show(&c.new), c.new.rule);
     if c.old.citations != c.new.citations {

@@ -426,12 +426,3 @@ fn comparison(c: &Comparison) -> String {
         CmpTest::InRange(lo, hi) => format!("{f} in {}..={}", lo.value, hi.value),
     }
 }
-
-/// A unified diff of a file and its formatted text, for `fmt --check`.
-pub fn diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(2)
-        .header(name, &format!("{name} (formatted)"))
-        .to_string()
-}

@@ -5,7 +5,7 @@
 
 use crate::check::{Cond, Date, Program};
 use crate::diag::{Code, Diagnostic};
-use crate::region::{full_columns, intersect, row_cube, subtract_all, Cube, CubeIndex};
+use crate::table::cube::{full_columns, intersect, row_cube, subtract_all, Cube, CubeIndex};
 use crate::table::{Set, Tables};
 use std::collections::HashSet;
 
@@ -183,7 +183,7 @@ fn unused(program: &Program, out: &mut Vec<Diagnostic>) {
                 facts.insert(*f);
                 if let (crate::check::FactType::Enum(e), Set::Mask(m)) = (schema.facts[*f].ty, set)
                 {
-                    let all = crate::check::mask_of(schema.enums[e].variants.len());
+                    let all = crate::table::mask_of(schema.enums[e].variants.len());
                     // `== a` / `in [a, b]` name the set; `!= a` names its complement.
                     let named = if (m.count_ones() as u64) <= (all & !m).count_ones() as u64 {
                         *m
@@ -258,7 +258,7 @@ fn unused(program: &Program, out: &mut Vec<Diagnostic>) {
 
 /// W005: own rules that decide none of their jurisdiction's tests.
 fn untested(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
-    let results = crate::testing::run(program, tables);
+    let results = crate::policy_tests::run(program, tables);
     // Only the rule's own jurisdiction's tests count: a state test that
     // happens to land on a federal rule does not pin the federal rule.
     let decided: HashSet<(&str, &str)> = results

@@ -127,42 +127,7 @@ pub struct Allow {
     pub span: Span,
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    MustReport,
-    MustDisclose,
-    MayDisclose,
-    MustNotDisclose,
-}
-
-impl Action {
-    pub const ALL: [Action; 4] = [
-        Action::MustReport,
-        Action::MustDisclose,
-        Action::MayDisclose,
-        Action::MustNotDisclose,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::MustReport => "must_report",
-            Action::MustDisclose => "must_disclose",
-            Action::MayDisclose => "may_disclose",
-            Action::MustNotDisclose => "must_not_disclose",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::table::Action;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionLit {

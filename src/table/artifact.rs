@@ -44,7 +44,8 @@ impl ArtifactError {
     }
 }
 
-fn hash(tables: &Tables) -> String {
+/// The content hash of compiled tables, as written in an artifact.
+pub fn artifact_hash(tables: &Tables) -> String {
     let bytes = serde_json::to_vec(tables).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -56,7 +57,7 @@ fn hash(tables: &Tables) -> String {
 pub fn save_artifact(tables: &Tables) -> String {
     let artifact = Artifact {
         format: FORMAT.to_string(),
-        hash: hash(tables),
+        hash: artifact_hash(tables),
         tables: tables.clone(),
     };
     let mut s = serde_json::to_string_pretty(&artifact).unwrap_or_default();
@@ -70,8 +71,14 @@ pub fn load_artifact(path: &Path) -> Result<Tables, ArtifactError> {
         path: shown.clone(),
         source,
     })?;
+    parse_artifact(&bytes, &shown)
+}
+
+/// An artifact's bytes to tables; `shown` names it in errors.
+pub fn parse_artifact(bytes: &[u8], shown: &str) -> Result<Tables, ArtifactError> {
+    let shown = shown.to_string();
     let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| ArtifactError::Corrupt {
+        serde_json::from_slice(bytes).map_err(|e| ArtifactError::Corrupt {
             path: shown.clone(),
             reason: e.to_string(),
         })?;
@@ -92,7 +99,7 @@ pub fn load_artifact(path: &Path) -> Result<Tables, ArtifactError> {
         path: shown.clone(),
         reason: e.to_string(),
     })?;
-    if hash(&artifact.tables) != artifact.hash {
+    if artifact_hash(&artifact.tables) != artifact.hash {
         return Err(ArtifactError::Hash { path: shown });
     }
     validate(&artifact.tables).map_err(|reason| ArtifactError::Corrupt {

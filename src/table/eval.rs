@@ -292,3 +292,97 @@ impl Tables {
         })
     }
 }
+
+/// Why a row decided: the tests that held on it, and the earlier
+/// (stronger) rules that did not match, each with the first test it
+/// failed and the value that failed it. The one "why" every output shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Trace {
+    /// The deciding rule's condition as written (empty for a default).
+    pub condition: String,
+    /// 1-based position of the deciding row in its table.
+    pub row: usize,
+    /// How many rows the table has.
+    pub rows: usize,
+    /// The deciding row's tests, each of which held: `victim_age <= 17`.
+    pub held: Vec<String>,
+    /// Stronger rules that did not match, once each.
+    pub not_matched: Vec<Miss>,
+}
+
+/// A stronger rule that did not match.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Miss {
+    /// The rule: `CA.duty_to_protect`.
+    pub rule: String,
+    /// What it needed: `threat_serious = true`.
+    pub failed: String,
+    /// What the facts said: `threat_serious = false`.
+    pub actual: String,
+}
+
+impl Table {
+    /// The trace of `decided` for these fact values (one per column). A
+    /// rule with several rows is listed once, at its first.
+    pub fn trace(&self, columns: &[Column], values: &[Option<i64>], decided: &Decided) -> Trace {
+        let held = self.rows[decided.row]
+            .tests
+            .iter()
+            .map(|t| columns[t.col as usize].show_set(&t.set))
+            .collect();
+        let mut not_matched: Vec<Miss> = Vec::new();
+        for (i, row) in self.rows[..decided.row].iter().enumerate() {
+            let RowState::NoMatch(t) = row_state(&row.tests, values) else {
+                continue;
+            };
+            let rule = &self.outcomes[self.rows[i].outcome as usize].rule;
+            if not_matched.iter().any(|m| &m.rule == rule) {
+                continue;
+            }
+            let failed = row.tests[t];
+            let col = &columns[failed.col as usize];
+            let actual = values[failed.col as usize]
+                .map(|v| col.show(v))
+                .unwrap_or_default();
+            not_matched.push(Miss {
+                rule: rule.clone(),
+                failed: col.show_set(&failed.set),
+                actual: format!("{} = {actual}", col.name),
+            });
+        }
+        Trace {
+            condition: self.outcomes[decided.outcome].condition.clone(),
+            row: decided.row + 1,
+            rows: self.rows.len(),
+            held,
+            not_matched,
+        }
+    }
+
+    /// The columns whose value the decision rests on although nobody gave
+    /// them (`given[c]` is false): tested by the deciding row, or the only
+    /// reason an earlier row did not match.
+    pub fn relied_on(&self, values: &[Option<i64>], given: &[bool], decided: &Decided) -> Vec<usize> {
+        let mut cols: Vec<usize> = Vec::new();
+        let assumed = |c: u32| !given.get(c as usize).copied().unwrap_or(false);
+        for t in &self.rows[decided.row].tests {
+            if assumed(t.col) {
+                cols.push(t.col as usize);
+            }
+        }
+        for row in &self.rows[..decided.row] {
+            let failing: Vec<u32> = row
+                .tests
+                .iter()
+                .filter(|t| values[t.col as usize].is_some_and(|v| !t.set.contains(v)))
+                .map(|t| t.col)
+                .collect();
+            if !failing.is_empty() && failing.iter().all(|&c| assumed(c)) {
+                cols.extend(failing.iter().map(|&c| c as usize));
+            }
+        }
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    }
+}

@@ -15,7 +15,7 @@
 //! whenever a fact is unknown (so missing facts are reported exactly as
 //! the plain evaluator reports them).
 
-use super::{Decided, Set, Table, Tables, Undecided};
+use super::{Column, Decided, Set, Table, Tables, Undecided};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -206,7 +206,66 @@ pub struct Indexed {
     leaf_rows: Vec<u32>,
 }
 
-/// Every table of a corpus, indexed for fast decisions.
+/// One table, indexed for fast decisions: dense blocks when the table is
+/// small enough, else a tree.
+#[derive(Debug, Clone)]
+pub struct TableIndex {
+    entry: Entry,
+}
+
+impl TableIndex {
+    /// Index `table`, whose tests refer to `columns`.
+    pub fn new(columns: &[Column], table: &Table) -> TableIndex {
+        TableIndex {
+            entry: Entry::new(columns, table, &mut HashMap::new()),
+        }
+    }
+
+    /// Whether the dense form was used.
+    pub fn is_dense(&self) -> bool {
+        !matches!(self.entry, Entry::Tree(_))
+    }
+
+    /// The same answer as [`Table::decide`] on the table this index was
+    /// built from, which it needs for facts that are unknown.
+    #[inline(always)]
+    pub fn decide(&self, table: &Table, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+        match self.entry.decide(values) {
+            Some(d) => Ok(d),
+            None => slow(&self.entry, table, values),
+        }
+    }
+}
+
+impl Entry {
+    fn new(
+        columns: &[Column],
+        table: &Table,
+        runs: &mut HashMap<Vec<u16>, Arc<[u16]>>,
+    ) -> Entry {
+        Dense::new(columns, table)
+            .and_then(|dense| Entry::dense(dense, runs))
+            .unwrap_or_else(|| Entry::Tree(Box::new(Indexed::new(columns, table))))
+    }
+}
+
+/// A tree, or unknown facts: out of line, so the dense path stays small.
+#[cold]
+#[inline(never)]
+fn slow(entry: &Entry, table: &Table, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+    let walked = match entry {
+        Entry::Tree(tree) => tree.walk(values),
+        _ => None,
+    };
+    match walked {
+        Some(d) => Ok(d),
+        // Unknown facts: the plain evaluator, which reports them exactly.
+        None => table.decide(values),
+    }
+}
+
+/// Every table of a corpus, indexed for fast decisions; identical class
+/// runs are shared across tables.
 #[derive(Debug, Clone)]
 pub struct Decider {
     /// By table, in the order of [`Tables::tables`].
@@ -215,16 +274,13 @@ pub struct Decider {
 }
 
 impl Tables {
+    /// Index every table.
     pub fn decider(&self) -> Decider {
         let mut runs = HashMap::new();
         let entries = self
             .tables
             .iter()
-            .map(|table| {
-                Dense::new(self, table)
-                    .and_then(|dense| Entry::dense(dense, &mut runs))
-                    .unwrap_or_else(|| Entry::Tree(Box::new(Indexed::new(self, table))))
-            })
+            .map(|table| Entry::new(&self.columns, table, &mut runs))
             .collect();
         Decider {
             entries,
@@ -259,27 +315,7 @@ impl Decider {
     ) -> Result<Decided, Undecided> {
         match self.entries[t].decide(values) {
             Some(d) => Ok(d),
-            None => self.slow(tables, t, values),
-        }
-    }
-
-    /// A tree, or unknown facts: out of line, so the dense path stays small.
-    #[cold]
-    #[inline(never)]
-    fn slow(
-        &self,
-        tables: &Tables,
-        t: usize,
-        values: &[Option<i64>],
-    ) -> Result<Decided, Undecided> {
-        let walked = match &self.entries[t] {
-            Entry::Tree(tree) => tree.walk(values),
-            _ => None,
-        };
-        match walked {
-            Some(d) => Ok(d),
-            // Unknown facts: the plain evaluator, which reports them exactly.
-            None => tables.tables[t].decide(values),
+            None => slow(&self.entries[t], &tables.tables[t], values),
         }
     }
 }
@@ -289,7 +325,7 @@ impl Decider {
 type Split = (usize, Option<Vec<i64>>, Vec<Vec<u32>>);
 
 struct Builder<'a> {
-    tables: &'a Tables,
+    columns: &'a [Column],
     table: &'a Table,
     nodes: Vec<Node>,
     leaf_rows: Vec<u32>,
@@ -298,7 +334,7 @@ struct Builder<'a> {
 }
 
 impl Indexed {
-    pub fn new(tables: &Tables, table: &Table) -> Indexed {
+    pub fn new(columns: &[Column], table: &Table) -> Indexed {
         let mut tests = Vec::new();
         let mut starts = vec![0u32];
         for row in &table.rows {
@@ -306,7 +342,7 @@ impl Indexed {
             starts.push(tests.len() as u32);
         }
         let mut b = Builder {
-            tables,
+            columns,
             table,
             nodes: Vec::new(),
             leaf_rows: Vec::new(),
@@ -326,7 +362,7 @@ impl Indexed {
 
 impl Dense {
     /// The dense form, when every block's classes multiply to few cells.
-    fn new(tables: &Tables, table: &Table) -> Option<Dense> {
+    fn new(columns: &[Column], table: &Table) -> Option<Dense> {
         if table.rows.len() >= u16::MAX as usize || table.outcomes.len() >= u16::MAX as usize {
             return None;
         }
@@ -338,8 +374,8 @@ impl Dense {
         };
         let all: Vec<usize> = (0..table.rows.len()).collect();
         // The first column: the bit-set column tested by the most rows.
-        let first = (0..tables.columns.len())
-            .filter(|&c| matches!(tables.columns[c].domain(), Set::Mask(_)))
+        let first = (0..columns.len())
+            .filter(|&c| matches!(columns[c].domain(), Set::Mask(_)))
             .max_by_key(|&c| {
                 (
                     table
@@ -357,14 +393,14 @@ impl Dense {
                     .any(|r| r.tests.iter().any(|t| t.col as usize == c))
             });
         let mut fixed: Vec<Option<i64>> =
-            tables.columns.iter().map(|c| c.domain().first()).collect();
+            columns.iter().map(|c| c.domain().first()).collect();
         match first {
             None => {
-                let block = Self::block(tables, table, &all, None, &mut fixed, &mut dense.classes)?;
+                let block = Self::block(columns, table, &all, None, &mut fixed, &mut dense.classes)?;
                 dense.blocks.push(block);
             }
             Some(col) => {
-                let (first_col, reps) = Self::column(tables, table, &all, col, &mut dense.classes)?;
+                let (first_col, reps) = Self::column(columns, table, &all, col, &mut dense.classes)?;
                 dense.first = Some(first_col);
                 let (start, len) = (first_col.offset as usize, first_col.last as usize + 1);
                 dense.block_of = dense.classes[start..start + len]
@@ -385,7 +421,7 @@ impl Dense {
                         .collect();
                     fixed[col] = Some(rep);
                     let block = Self::block(
-                        tables,
+                        columns,
                         table,
                         &rows,
                         Some(col),
@@ -403,7 +439,7 @@ impl Dense {
     /// class table appended to `classes`) and one representative value per
     /// class.
     fn column(
-        tables: &Tables,
+        columns: &[Column],
         table: &Table,
         rows: &[usize],
         col: usize,
@@ -419,7 +455,7 @@ impl Dense {
                     .map(|t| t.set)
             })
             .collect();
-        let (lo, hi) = match tables.columns[col].domain() {
+        let (lo, hi) = match columns[col].domain() {
             Set::Mask(m) => (0, 63 - m.leading_zeros() as i64),
             Set::Range(lo, hi) => (lo, hi),
         };
@@ -459,7 +495,7 @@ impl Dense {
     /// A block over the columns `rows` test (except `skip`), its cells
     /// decided by the table itself on one representative per class.
     fn block(
-        tables: &Tables,
+        columns: &[Column],
         table: &Table,
         rows: &[usize],
         skip: Option<usize>,
@@ -469,7 +505,7 @@ impl Dense {
         let mut cols = Vec::new();
         let mut reps: Vec<(usize, Vec<i64>)> = Vec::new();
         let mut cells = 1usize;
-        for col in 0..tables.columns.len() {
+        for col in 0..columns.len() {
             if Some(col) == skip
                 || !rows
                     .iter()
@@ -477,7 +513,7 @@ impl Dense {
             {
                 continue;
             }
-            let (c, r) = Self::column(tables, table, rows, col, classes)?;
+            let (c, r) = Self::column(columns, table, rows, col, classes)?;
             if r.len() == 1 {
                 classes.truncate(c.offset as usize);
                 continue; // every value decides alike: no need to read it
@@ -560,7 +596,7 @@ impl Builder<'_> {
     /// that can match in it; `None` when no column really narrows them.
     fn best_split(&self, rows: &[u32], used: u64) -> Option<Split> {
         let mut best: Option<(Split, usize)> = None;
-        for (col, column) in self.tables.columns.iter().enumerate() {
+        for (col, column) in self.columns.iter().enumerate() {
             if col < 64 && used & (1 << col) != 0 {
                 continue;
             }

@@ -1,17 +1,19 @@
 //! The shared core: a compiled decision table is plain data (columns, rows,
 //! outcomes with provenance) and one evaluator answers every jurisdiction.
 
+mod action;
 mod artifact;
+pub(crate) mod cube;
 mod eval;
 mod index;
 mod render;
 
-pub use artifact::{load_artifact, save_artifact, ArtifactError, FORMAT};
-pub use eval::{Decided, EvalError, Facts, FactsError, Skipped, Undecided};
-pub use index::{Decider, Indexed};
-pub use render::{render_table, TableFormat};
+pub use action::{mask_of, Action, Duration};
+pub use artifact::{artifact_hash, load_artifact, parse_artifact, save_artifact, ArtifactError, FORMAT};
+pub use eval::{Decided, EvalError, Facts, FactsError, Miss, Skipped, Trace, Undecided};
+pub use index::{Decider, Indexed, TableIndex};
+pub use render::{decision_text, render_table, TableFormat};
 
-use crate::syntax::ast::Action;
 use serde::{Deserialize, Serialize};
 
 /// The values a column may take in one row: a bit set for booleans and
@@ -127,7 +129,7 @@ impl Column {
         match &self.ty {
             ColumnType::Bool => Set::Mask(0b11),
             ColumnType::Int { lo, hi } => Set::Range(*lo, *hi),
-            ColumnType::Enum { variants, .. } => Set::Mask(crate::check::mask_of(variants.len())),
+            ColumnType::Enum { variants, .. } => Set::Mask(mask_of(variants.len())),
         }
     }
     /// A set written as a condition: `concern = child_abuse`,
@@ -184,8 +186,8 @@ pub struct Outcome {
     pub jurisdiction: String,
     pub action: Action,
     pub to: Vec<String>,
-    pub within: Option<String>,
-    pub written_within: Option<String>,
+    pub within: Option<Duration>,
+    pub written_within: Option<Duration>,
     pub citations: Vec<String>,
     pub notes: Vec<String>,
     pub unverified: Option<String>,
@@ -207,10 +209,28 @@ pub struct Table {
     pub outcomes: Vec<Outcome>,
 }
 
+/// An enum of the schema with the doc strings of its values, so answers
+/// can be put in words without the source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumDoc {
+    pub name: String,
+    pub variants: Vec<VariantDoc>,
+}
+
+/// One enum value and its doc string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantDoc {
+    pub name: String,
+    pub doc: Option<String>,
+}
+
 /// Every compiled jurisdiction over one schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tables {
     pub columns: Vec<Column>,
+    /// Every enum of the schema, Recipient included, in declaration order.
+    #[serde(default)]
+    pub enums: Vec<EnumDoc>,
     /// Sorted by jurisdiction code.
     pub tables: Vec<Table>,
 }

@@ -1,8 +1,8 @@
 //! The `table` command's views of one compiled table.
 
-use super::{Column, ColumnType, Set, Table, Tables};
+use super::{Action, Column, ColumnType, Duration, Set, Table, Tables};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
     Text,
     Markdown,
@@ -66,8 +66,8 @@ fn grid(tables: &Tables, table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
             } else {
                 o.to.join(", ")
             });
-            cells.push(o.within.clone().unwrap_or_else(|| "-".into()));
-            cells.push(o.written_within.clone().unwrap_or_else(|| "-".into()));
+            cells.push(o.within.as_ref().map_or_else(|| "-".into(), ToString::to_string));
+            cells.push(o.written_within.as_ref().map_or_else(|| "-".into(), ToString::to_string));
             cells.push(o.rule.clone());
             cells.push(o.citations.join("; "));
             cells
@@ -160,4 +160,28 @@ pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> Stri
             out
         }
     }
+}
+
+/// A decision as one line of text, the way policies write it:
+/// `must_report to [a, b] within 24h, in writing within 48h`. Empty
+/// recipients and absent deadlines are left out, so callers pass only the
+/// parts they want shown.
+pub fn decision_text<S: AsRef<str>>(
+    action: Action,
+    to: &[S],
+    within: Option<&Duration>,
+    written: Option<&Duration>,
+) -> String {
+    let mut s = action.to_string();
+    if !to.is_empty() {
+        let names: Vec<&str> = to.iter().map(AsRef::as_ref).collect();
+        s.push_str(&format!(" to [{}]", names.join(", ")));
+    }
+    match (within, written) {
+        (Some(w), Some(x)) => s.push_str(&format!(" within {w}, in writing within {x}")),
+        (Some(w), None) => s.push_str(&format!(" within {w}")),
+        (None, Some(x)) => s.push_str(&format!(" in writing within {x}")),
+        (None, None) => {}
+    }
+    s
 }

@@ -1,10 +1,10 @@
 //! Runs the `test` blocks written in policy files against the compiled
 //! tables, the same path `decide` takes.
 
-use crate::check::{duration_hours, ByDef, Program, TestDef};
+use crate::check::{ByDef, Program, TestDef};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::table::{EvalError, Facts, Tables};
+use crate::table::{decision_text, EvalError, Facts, Tables};
 
 #[derive(Debug, Clone)]
 pub struct TestResult {
@@ -86,10 +86,10 @@ fn run_one(
         ok &= want == got;
     }
     if let Some(w) = &e.within {
-        ok &= o.within.as_deref().and_then(duration_hours) == Some(w.hours);
+        ok &= o.within.as_ref() == Some(w);
     }
     if let Some(w) = &e.written {
-        ok &= o.written_within.as_deref().and_then(duration_hours) == Some(w.hours);
+        ok &= o.written_within.as_ref() == Some(w);
     }
     match &e.by {
         Some(ByDef::Default) => ok &= o.rule.ends_with(".default"),
@@ -99,47 +99,30 @@ fn run_one(
     let outcome = if ok {
         Ok(())
     } else {
-        let expected = show(
-            e.action.as_str(),
-            e.to.as_ref()
-                .map(|to| to.iter().map(|&r| recipients[r].name.clone()).collect()),
-            e.within.as_ref().map(|d| d.text.clone()),
-            e.written.as_ref().map(|d| d.text.clone()),
-            e.by.as_ref().map(|b| match b {
-                ByDef::Default => "default".to_string(),
-                ByDef::Rule(r) => r.clone(),
-            }),
-        );
-        let actual = show(
-            o.action.as_str(),
-            Some(o.to.clone()),
-            o.within.clone(),
-            o.written_within.clone(),
-            Some(o.rule.clone()),
+        let to: Vec<&str> = e
+            .to
+            .iter()
+            .flatten()
+            .map(|&r| recipients[r].name.as_str())
+            .collect();
+        let mut expected = decision_text(e.action, &to, e.within.as_ref(), e.written.as_ref());
+        match &e.by {
+            Some(ByDef::Default) => expected.push_str(" by default"),
+            Some(ByDef::Rule(r)) => expected.push_str(&format!(" by {r}")),
+            None => {}
+        }
+        let actual = format!(
+            "{} by {}",
+            decision_text(o.action, &o.to, o.within.as_ref(), o.written_within.as_ref()),
+            o.rule
         );
         // The explain trace: what held on the deciding row, and the
         // stronger rules that did not match and why.
-        let mut trace: Vec<String> = table.rows[decided.row]
-            .tests
-            .iter()
-            .map(|x| format!("held: {}", tables.columns[x.col as usize].show_set(&x.set)))
-            .collect();
-        let mut seen = Vec::new();
-        for skipped in table.skipped(&facts, &decided) {
-            let rule = &table.outcomes[table.rows[skipped.row].outcome as usize].rule;
-            if !seen.contains(rule) {
-                seen.push(rule.clone());
-                let col = &tables.columns[skipped.failed.col as usize];
-                let actual = facts.values[skipped.failed.col as usize]
-                    .map(|v| col.show(v))
-                    .unwrap_or_default();
-                trace.push(format!(
-                    "{rule} did not match: needs {}, but {} = {actual}",
-                    col.show_set(&skipped.failed.set),
-                    col.name
-                ));
-            }
-        }
+        let why = table.trace(&tables.columns, &facts.values, &decided);
+        let mut trace: Vec<String> = why.held.iter().map(|h| format!("held: {h}")).collect();
+        trace.extend(why.not_matched.iter().map(|m| {
+            format!("{} did not match: needs {}, but {}", m.rule, m.failed, m.actual)
+        }));
         Err(Failure::Mismatch {
             expected,
             actual,
@@ -158,30 +141,6 @@ fn run_one(
     }
 }
 
-fn show(
-    action: &str,
-    to: Option<Vec<String>>,
-    within: Option<String>,
-    written: Option<String>,
-    by: Option<String>,
-) -> String {
-    let mut s = action.to_string();
-    if let Some(to) = to {
-        if !to.is_empty() {
-            s.push_str(&format!(" to [{}]", to.join(", ")));
-        }
-    }
-    match (within, written) {
-        (Some(w), Some(x)) => s.push_str(&format!(" within {w}, in writing within {x}")),
-        (Some(w), None) => s.push_str(&format!(" within {w}")),
-        (None, Some(x)) => s.push_str(&format!(" in writing within {x}")),
-        (None, None) => {}
-    }
-    if let Some(b) = by {
-        s.push_str(&format!(" by {b}"));
-    }
-    s
-}
 
 impl TestResult {
     /// A failure as a diagnostic pointing at the test's `expect`.

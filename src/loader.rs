@@ -6,6 +6,27 @@ use crate::source::Sources;
 use std::path::{Path, PathBuf};
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+include!(concat!(env!("OUT_DIR"), "/compiled.rs"));
+
+/// The shipped corpus as compiled by build.rs: each table as JSON, so a
+/// decision deserializes only its own jurisdiction.
+pub struct Compiled {
+    pub hash: &'static str,
+    pub columns: &'static str,
+    pub enums: &'static str,
+    /// (code, name, table as JSON), sorted by code.
+    pub tables: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// Whether `sources` are the built-in corpus, byte for byte and under the
+/// same names, so its build-time tables answer for them.
+pub fn is_embedded(sources: &Sources) -> bool {
+    sources.len() == EMBEDDED.len()
+        && sources.iter().zip(EMBEDDED).all(|((_, file), (name, text))| {
+            file.name.strip_prefix(EMBEDDED_ROOT).and_then(|n| n.strip_prefix('/')) == Some(name)
+                && &*file.text == *text
+        })
+}
 
 /// The name shown for embedded files: where they came from in the repo.
 pub const EMBEDDED_ROOT: &str = "policies";

@@ -1,0 +1,450 @@
+//! The public API: load policies once, then decide.
+//!
+//! Everything a clinic app, the CLI and the other front ends need goes
+//! through [`Policies`]; the compiler's stages stay inside the crate.
+
+mod answer;
+mod diagnostics;
+mod facts;
+mod schema;
+
+pub use answer::{Answer, DecideError, Decision, FactValue, DISCLAIMER};
+pub use diagnostics::{Diagnostics, Problem};
+pub use facts::{Facts, FactsError, Value};
+pub use schema::{Fact, FactKind, Jurisdiction, Schema, Variant};
+
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::loader::{self, Loaded};
+use crate::source::Sources;
+use crate::table::{Column, EnumDoc, Table, TableIndex, Tables};
+use facts::Resolved;
+use std::io::Read;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The largest artifact [`Policies::from_artifact`] reads: the shipped
+/// corpus compiles to under 1 MiB.
+pub const MAX_ARTIFACT_BYTES: u64 = 64 << 20;
+
+/// A compiled corpus of jurisdictions, ready to answer.
+///
+/// ```
+/// let policies = mandate::Policies::embedded()?;
+/// let facts = mandate::Facts::new().with("concern", "child_abuse").with("victim_age", 10);
+/// let answer = policies.decide("CA", &facts)?;
+/// assert_eq!(answer.action.as_str(), "must_report");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Policies {
+    columns: Vec<Column>,
+    enums: Vec<EnumDoc>,
+    slots: Vec<Slot>,
+    hash: String,
+    origin: String,
+    warnings: Diagnostics,
+    all: OnceLock<Tables>,
+}
+
+/// One jurisdiction: its table, deserialized and indexed on first use.
+struct Slot {
+    code: String,
+    name: String,
+    json: Option<&'static str>,
+    ready: OnceLock<Ready>,
+}
+
+struct Ready {
+    table: Table,
+    index: TableIndex,
+}
+
+/// A jurisdiction resolved once, for [`Policies::decide_prepared`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JurisdictionId(usize);
+
+/// A fact resolved once, for [`Prepared::set`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactKey(usize);
+
+/// A fact value in the tables' encoding, for [`Prepared::set`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Encoded(i64);
+
+/// Facts resolved against the schema, reusable across decisions: reset
+/// and set values without allocating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    values: Vec<Option<i64>>,
+    given: Vec<bool>,
+    defaults: Vec<Option<i64>>,
+}
+
+impl Prepared {
+    /// Back to the schema defaults, nothing given.
+    #[inline]
+    pub fn reset(&mut self) {
+        self.values.copy_from_slice(&self.defaults);
+        self.given.fill(false);
+    }
+
+    /// Give one fact.
+    #[inline]
+    pub fn set(&mut self, key: FactKey, value: Encoded) {
+        self.values[key.0] = Some(value.0);
+        self.given[key.0] = true;
+    }
+}
+
+impl Policies {
+    /// The corpus built into this binary, compiled when mandate was built.
+    pub fn embedded() -> Result<Policies, Diagnostics> {
+        match &loader::COMPILED {
+            Some(c) => Policies::precompiled(c, "built-in"),
+            None => Policies::from_sources(loader::embedded()),
+        }
+    }
+
+    /// A corpus directory (every `.policy` below it), or the corpus a
+    /// policy file belongs to. Parsed, checked and compiled; lints and
+    /// policy tests are for `mandate check` and `mandate test`.
+    pub fn load(path: impl AsRef<Path>) -> Result<Policies, Diagnostics> {
+        let path = path.as_ref();
+        let loaded = loader::load(path).map_err(|e| {
+            Diagnostics::new(
+                vec![Diagnostic::new(Code::Unreadable, e.to_string())
+                    .help("give a directory of .policy files")],
+                Sources::new(),
+            )
+        })?;
+        Policies::from_loaded(loaded, &path.display().to_string())
+    }
+
+    /// Policies from loaded text: the build-time tables when the text is
+    /// the built-in corpus, byte for byte, else compiled now.
+    pub(crate) fn from_loaded(loaded: Loaded, origin: &str) -> Result<Policies, Diagnostics> {
+        if let Some(c) = &loader::COMPILED {
+            if loaded.diags.is_empty() && loader::is_embedded(&loaded.sources) {
+                return Policies::precompiled(c, origin);
+            }
+        }
+        let mut p = Policies::from_sources(loaded)?;
+        p.origin = origin.to_string();
+        Ok(p)
+    }
+
+    /// Tables written by `mandate compile -o FILE`. The content hash is
+    /// checked: it catches accidents, not a forger who recomputes it.
+    pub fn from_artifact(reader: impl Read) -> Result<Policies, Diagnostics> {
+        let mut bytes = Vec::new();
+        let fail = |msg: String, help: &str| {
+            Diagnostics::new(
+                vec![Diagnostic::new(Code::Unreadable, msg).help(help)],
+                Sources::new(),
+            )
+        };
+        reader
+            .take(MAX_ARTIFACT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read the tables: {e}"), "check the file"))?;
+        if bytes.len() as u64 > MAX_ARTIFACT_BYTES {
+            return Err(fail(
+                format!("the tables are larger than {MAX_ARTIFACT_BYTES} bytes"),
+                "this is not a mandate tables file",
+            ));
+        }
+        let tables = crate::table::parse_artifact(&bytes, "the tables")
+            .map_err(|e| fail(e.to_string(), e.help()))?;
+        let hash = crate::table::artifact_hash(&tables);
+        Ok(Policies::from_tables(tables, hash, "tables file".into(), None))
+    }
+
+    fn from_sources(loaded: Loaded) -> Result<Policies, Diagnostics> {
+        let a = crate::compile_sources(loaded.sources, loaded.diags);
+        match a.tables {
+            Some(tables) => {
+                let hash = crate::table::artifact_hash(&tables);
+                let warnings = Diagnostics::new(a.diags, a.sources);
+                Ok(Policies::from_tables(tables, hash, "policies".into(), Some(warnings)))
+            }
+            None => Err(Diagnostics::new(a.diags, a.sources)),
+        }
+    }
+
+    fn from_tables(
+        tables: Tables,
+        hash: String,
+        origin: String,
+        warnings: Option<Diagnostics>,
+    ) -> Policies {
+        let slots = tables
+            .tables
+            .iter()
+            .map(|t| Slot {
+                code: t.jurisdiction.clone(),
+                name: t.name.clone(),
+                json: None,
+                ready: OnceLock::from(Ready {
+                    index: TableIndex::new(&tables.columns, t),
+                    table: t.clone(),
+                }),
+            })
+            .collect();
+        Policies {
+            columns: tables.columns.clone(),
+            enums: tables.enums.clone(),
+            slots,
+            hash,
+            origin,
+            warnings: warnings.unwrap_or_else(|| Diagnostics::new(Vec::new(), Sources::new())),
+            all: OnceLock::from(tables),
+        }
+    }
+
+    fn precompiled(c: &loader::Compiled, origin: &str) -> Result<Policies, Diagnostics> {
+        let corrupt = |e: serde_json::Error| {
+            Diagnostics::new(
+                vec![Diagnostic::new(
+                    Code::Unreadable,
+                    format!("the built-in tables cannot be read: {e}"),
+                )
+                .help("rebuild mandate")],
+                Sources::new(),
+            )
+        };
+        Ok(Policies {
+            columns: serde_json::from_str(c.columns).map_err(corrupt)?,
+            enums: serde_json::from_str(c.enums).map_err(corrupt)?,
+            slots: c
+                .tables
+                .iter()
+                .map(|(code, name, json)| Slot {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                    json: Some(json),
+                    ready: OnceLock::new(),
+                })
+                .collect(),
+            hash: c.hash.to_string(),
+            origin: origin.to_string(),
+            warnings: Diagnostics::new(Vec::new(), Sources::new()),
+            all: OnceLock::new(),
+        })
+    }
+
+    /// Every jurisdiction, by code.
+    pub fn jurisdictions(&self) -> Vec<Jurisdiction> {
+        self.slots
+            .iter()
+            .map(|s| Jurisdiction {
+                code: s.code.clone(),
+                name: s.name.clone(),
+            })
+            .collect()
+    }
+
+    /// The facts every jurisdiction shares, their values and defaults.
+    pub fn schema(&self) -> Schema {
+        Schema::new(&self.columns, &self.enums)
+    }
+
+    /// The content hash of the compiled tables (`sha256:…`).
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Where the policies came from: `built-in`, a path, or `tables file`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Warnings found while compiling (none for the built-in corpus and
+    /// artifacts: `mandate check` lints those).
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// A jurisdiction by postal code in any case (`ca`), or by name
+    /// (`California`, `new york`).
+    pub fn jurisdiction(&self, given: &str) -> Result<JurisdictionId, DecideError> {
+        let wanted = normalize(given);
+        if let Some(i) = self.slots.iter().position(|s| {
+            s.code.eq_ignore_ascii_case(given.trim()) || normalize(&s.name) == wanted
+        }) {
+            return Ok(JurisdictionId(i));
+        }
+        // A two-letter miss is a code nobody has; the nearest code would
+        // mislead (PR is not AR). Longer input is a name: suggest names.
+        let suggestion = if given.trim().chars().count() <= 2 {
+            None
+        } else {
+            let names: Vec<String> = self.slots.iter().map(|s| normalize(&s.name)).collect();
+            crate::diag::suggest(&wanted, names.iter().map(String::as_str)).and_then(|near| {
+                let slot = self.slots.iter().find(|s| normalize(&s.name) == near)?;
+                Some(format!("did you mean `{}` ({})?", slot.name, slot.code))
+            })
+        };
+        Err(DecideError::UnknownJurisdiction {
+            given: given.to_string(),
+            suggestion,
+        })
+    }
+
+    /// Resolve a fact's name once, for [`Prepared::set`].
+    pub fn fact_key(&self, name: &str) -> Result<FactKey, FactsError> {
+        self.columns
+            .iter()
+            .position(|c| c.name == name)
+            .map(FactKey)
+            .ok_or_else(|| FactsError::UnknownFact {
+                name: name.to_string(),
+                suggestion: did_you_mean(name, self.columns.iter().map(|c| c.name.as_str())),
+            })
+    }
+
+    /// Encode a value of a fact once, for [`Prepared::set`].
+    pub fn encode(&self, key: FactKey, value: impl Into<Value>) -> Result<Encoded, FactsError> {
+        facts::encode(&self.columns[key.0], &value.into()).map(Encoded)
+    }
+
+    /// Facts resolved against the schema, defaults applied.
+    pub fn prepare(&self, facts: &Facts) -> Result<Prepared, FactsError> {
+        let Resolved { values, given } = facts.resolve(&self.columns)?;
+        Ok(Prepared {
+            values,
+            given,
+            defaults: self.columns.iter().map(|c| c.default).collect(),
+        })
+    }
+
+    /// Decide one situation in one jurisdiction.
+    pub fn decide(&self, jurisdiction: &str, facts: &Facts) -> Result<Answer, DecideError> {
+        self.answer_for(jurisdiction, facts, false)
+    }
+
+    /// [`Policies::decide`], with the reasons: the deciding rule's
+    /// condition, what held, and the stronger rules that did not match.
+    pub fn explain(&self, jurisdiction: &str, facts: &Facts) -> Result<Answer, DecideError> {
+        self.answer_for(jurisdiction, facts, true)
+    }
+
+    fn answer_for(
+        &self,
+        jurisdiction: &str,
+        facts: &Facts,
+        explain: bool,
+    ) -> Result<Answer, DecideError> {
+        let j = self.jurisdiction(jurisdiction)?;
+        let prepared = self.prepare(facts)?;
+        let decision = self.decide_prepared(j, &prepared)?;
+        Ok(self.answer(&decision, &prepared, explain))
+    }
+
+    /// The hot path: decide on prepared facts, borrowing the outcome from
+    /// the tables. Allocates nothing unless it fails.
+    #[inline]
+    pub fn decide_prepared(
+        &self,
+        j: JurisdictionId,
+        facts: &Prepared,
+    ) -> Result<Decision<'_>, DecideError> {
+        let ready = self.ready(j.0)?;
+        match ready.index.decide(&ready.table, &facts.values) {
+            Ok(d) => Ok(Decision {
+                outcome: &ready.table.outcomes[d.outcome],
+                jurisdiction: j.0,
+                row: d.row,
+                index: d.outcome,
+            }),
+            Err(u) => Err(DecideError::Needs {
+                facts: u
+                    .missing
+                    .iter()
+                    .map(|&c| self.columns[c].name.clone())
+                    .collect(),
+                rules: u.rules,
+            }),
+        }
+    }
+
+    /// A decision as a full [`Answer`], with the facts it was given and
+    /// the defaults it rests on; `explain` adds the trace.
+    pub fn answer(&self, d: &Decision<'_>, facts: &Prepared, explain: bool) -> Answer {
+        let o = d.outcome;
+        let show = |c: usize| FactValue {
+            fact: self.columns[c].name.clone(),
+            value: facts.values[c]
+                .map(|v| self.columns[c].show(v))
+                .unwrap_or_default(),
+        };
+        let given = (0..self.columns.len()).filter(|&c| facts.given[c]).map(show).collect();
+        // The slot is ready: the decision came from it.
+        let table = self.slots[d.jurisdiction].ready.get().map(|r| &r.table);
+        let decided = crate::table::Decided {
+            row: d.row,
+            outcome: d.index,
+        };
+        let assumed = table
+            .map(|t| t.relied_on(&facts.values, &facts.given, &decided))
+            .unwrap_or_default()
+            .into_iter()
+            .map(show)
+            .collect();
+        Answer {
+            jurisdiction: self.slots[d.jurisdiction].code.clone(),
+            action: o.action,
+            to: o.to.clone(),
+            within: o.within.clone(),
+            written_within: o.written_within.clone(),
+            citations: o.citations.clone(),
+            rule: o.rule.clone(),
+            notes: o.notes.clone(),
+            unverified: o.unverified.clone(),
+            source: format!("{}:{}", o.file, o.line),
+            facts: given,
+            assumed,
+            explain: explain
+                .then(|| table.map(|t| t.trace(&self.columns, &facts.values, &decided)))
+                .flatten(),
+            disclaimer: DISCLAIMER,
+        }
+    }
+
+    fn ready(&self, i: usize) -> Result<&Ready, DecideError> {
+        let slot = &self.slots[i];
+        if let Some(r) = slot.ready.get() {
+            return Ok(r);
+        }
+        let corrupt = |reason: String| DecideError::Corrupt {
+            jurisdiction: slot.code.clone(),
+            reason,
+        };
+        let json = slot.json.ok_or_else(|| corrupt("no table".into()))?;
+        let table: Table = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
+        let index = TableIndex::new(&self.columns, &table);
+        Ok(slot.ready.get_or_init(|| Ready { table, index }))
+    }
+
+    /// Every table, for the tools that need them all (matrix, table).
+    pub(crate) fn tables(&self) -> Result<&Tables, DecideError> {
+        if let Some(t) = self.all.get() {
+            return Ok(t);
+        }
+        let mut tables = Vec::with_capacity(self.slots.len());
+        for i in 0..self.slots.len() {
+            tables.push(self.ready(i)?.table.clone());
+        }
+        Ok(self.all.get_or_init(|| Tables {
+            columns: self.columns.clone(),
+            enums: self.enums.clone(),
+            tables,
+        }))
+    }
+}
+
+/// Names compared the way people type them: case and spacing aside.
+fn normalize(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
