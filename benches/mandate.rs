@@ -71,10 +71,21 @@ fn bench_corpus(c: &mut Criterion, sources: &mandate::source::Sources) {
             ))
         })
     });
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            sources
+                .iter()
+                .map(|(id, _)| mandate::syntax::parse(sources, id).expect("parses"))
+                .count()
+        })
+    });
     let files: Vec<_> = sources
         .iter()
         .map(|(id, _)| mandate::syntax::parse(sources, id).expect("parses"))
         .collect();
+    g.bench_function("check", |b| {
+        b.iter(|| black_box(mandate::check::check(sources, &files).0.is_some()))
+    });
     let program = mandate::check::check(sources, &files).0.expect("checks");
     g.bench_function("compile (conflicts, shadowing)", |b| {
         b.iter(|| black_box(mandate::compile::compile(&program, sources)))
@@ -177,7 +188,7 @@ fn show(ns: f64) -> String {
 fn summary(dir: &Path) {
     let m = |id: &str| median(dir, id);
     println!("\n== mandate: medians of this run ==");
-    let rows: [(&str, &str, &str); 6] = [
+    let rows: [(&str, &str, &str); 8] = [
         (
             "decide/corpus_indexed",
             "one decision, shipped corpus, random facts",
@@ -193,6 +204,8 @@ fn summary(dir: &Path) {
             "parse + check + compile, whole corpus",
             "< 20 ms",
         ),
+        ("corpus/parse", "parse alone, whole corpus", ""),
+        ("corpus/check", "check alone (names, types, schema)", ""),
         (
             "corpus/compile (conflicts, shadowing)",
             "compile with conflict and dead-rule analysis",
@@ -222,6 +235,14 @@ fn summary(dir: &Path) {
             println!("synthetic {n:>6} rules: analyse {:>10} (target < 1 s at 10,000), decide {:>9} (target < 200 ns)", show(a), show(d));
         }
     }
+    if let (Some(t), Some(d)) = (m("cli/true"), m("cli/decide")) {
+        println!(
+            "`mandate decide` end to end {:>10}, /bin/true {:>10}: {:.2}x (target <= 3x)",
+            show(d),
+            show(t),
+            d / t
+        );
+    }
     if let (Some(i), Some(l)) = (m("decide/corpus_indexed"), m("decide/corpus_linear")) {
         println!("index speed-up over the linear scan: {:.1}x", l / i);
     }
@@ -233,6 +254,37 @@ fn summary(dir: &Path) {
     }
 }
 
+/// `mandate decide` end to end, as a process, paired with `/bin/true` in
+/// the same run: the binary is the one cargo built for this bench (the
+/// bench profile, which is the release profile), answering from its
+/// built-in corpus in a directory without `policies/`.
+fn bench_cli(c: &mut Criterion) {
+    let exe = env!("CARGO_BIN_EXE_mandate");
+    let run = |cmd: &str, args: &[&str]| {
+        let status = std::process::Command::new(cmd)
+            .args(args)
+            .current_dir(std::env::temp_dir())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("the process starts");
+        assert!(status.success(), "{cmd} {args:?} failed");
+    };
+    let decide = [
+        "decide",
+        "-j",
+        "CA",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=10",
+    ];
+    let mut g = c.benchmark_group("cli");
+    g.sample_size(200);
+    g.bench_function("true", |b| b.iter(|| run("/bin/true", &[])));
+    g.bench_function("decide", |b| b.iter(|| run(exe, &decide)));
+    g.finish();
+}
+
 fn main() {
     let dir = criterion_dir();
     let mut c = Criterion::default()
@@ -242,6 +294,7 @@ fn main() {
     bench_decide(&mut c, &tables);
     bench_corpus(&mut c, &sources);
     bench_scaling(&mut c);
+    bench_cli(&mut c);
     c.final_summary();
     summary(&dir);
 }

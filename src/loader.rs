@@ -145,7 +145,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 }
 
 /// `PATH` when given, else `./policies` when present, else the embedded
-/// corpus (DESIGN.md §5).
+/// corpus.
 pub fn resolve(path: Option<&Path>) -> Result<Loaded, LoadError> {
     match path {
         Some(p) => load(p),

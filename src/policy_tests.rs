@@ -257,10 +257,17 @@ pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
             covered_rules: 0,
             uncovered: Vec::new(),
         };
+        // A row wholly covered by earlier rows (a part of a rule that an
+        // overriding rule always takes) can never decide, so no test can
+        // reach it: it is not counted.
+        let reachable: std::collections::HashSet<usize> =
+            crate::table::cube::partition_rows(&tables.columns, table)
+                .into_iter()
+                .collect();
         let mut rules: Vec<(&str, bool)> = Vec::new();
         for (i, row) in table.rows.iter().enumerate() {
             let o = &table.outcomes[row.outcome as usize];
-            if o.jurisdiction != table.jurisdiction {
+            if o.jurisdiction != table.jurisdiction || !reachable.contains(&i) {
                 continue;
             }
             jc.rows += 1;

@@ -1,4 +1,4 @@
-//! The CI tooling of issue #4: lints in `check`, `test --coverage`, the
+//! The CI tooling: lints in `check`, `test --coverage`, the
 //! semantic `diff`, and the SARIF / GitHub outputs.
 
 use mandate::cli::{main_with_args, Exit};
@@ -74,7 +74,7 @@ fn diff_reports_exactly_the_flipped_region() {
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     let lines: Vec<&str> = r.out.lines().collect();
     assert_eq!(lines.len(), 2, "one region and the summary:\n{}", r.out);
-    assert_eq!(lines[0], "CA: concern = danger_to_others, threat_serious, victim_identifiable: must_report → may_disclose (CA.duty_to_protect)");
+    assert_eq!(lines[0], "CA: concern = danger_to_others, threat_serious, victim_identifiable, role in [psychologist, psychiatrist, social_worker, marriage_family_therapist]: must_report → may_disclose (CA.duty_to_protect)");
     let j = run(&["diff", "policies", c, "--format", "json"]);
     let v = json(&j.out);
     let changes = v["changes"].as_array().expect("changes");
@@ -330,7 +330,7 @@ fn lints_are_reported_denied_and_dated() {
             "check",
             "policies",
             "--today",
-            "2026-11-27",
+            "2026-12-01",
             "--deny-warnings"
         ])
         .exit,
@@ -339,7 +339,7 @@ fn lints_are_reported_denied_and_dated() {
     let later = run(&["check", "policies", "--today", "2028-01-01"]);
     assert_eq!(later.exit, Exit::Ok, "warnings alone do not fail");
     assert!(
-        later.out.contains("W006") && later.out.contains("`CA` was last reviewed 2026-11-27"),
+        later.out.contains("W006") && later.out.contains("`CA` was last reviewed 2026-12-01"),
         "{}",
         later.out
     );

@@ -1,4 +1,4 @@
-//! Whole-corpus promises of issue #3: every state and DC is present,
+//! Whole-corpus promises: every state and DC is present,
 //! decides child abuse with its own rule and has a duty-to-warn position,
 //! and docs/coverage.md is the matrix of the current corpus.
 

@@ -1,4 +1,4 @@
-//! The compiled tables agree with a direct interpreter of DESIGN.md §3 on
+//! The compiled tables agree with a direct interpreter of the semantics (docs/language.md) on
 //! random complete facts, for every shipped jurisdiction.
 
 use mandate::table::{ColumnType, Facts, Tables};

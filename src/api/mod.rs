@@ -37,7 +37,9 @@ pub const MAX_ARTIFACT_BYTES: u64 = 64 << 20;
 /// ```
 pub struct Policies {
     columns: Vec<Column>,
-    enums: Vec<EnumDoc>,
+    /// Parsed on first use: only the schema and the tables need them.
+    enums: OnceLock<Vec<EnumDoc>>,
+    enums_json: Option<&'static str>,
     slots: Vec<Slot>,
     hash: String,
     origin: String,
@@ -191,7 +193,8 @@ impl Policies {
             .collect();
         Policies {
             columns: tables.columns.clone(),
-            enums: tables.enums.clone(),
+            enums: OnceLock::from(tables.enums.clone()),
+            enums_json: None,
             slots,
             hash,
             origin,
@@ -213,7 +216,8 @@ impl Policies {
         };
         Ok(Policies {
             columns: serde_json::from_str(c.columns).map_err(corrupt)?,
-            enums: serde_json::from_str(c.enums).map_err(corrupt)?,
+            enums: OnceLock::new(),
+            enums_json: Some(c.enums),
             slots: c
                 .tables
                 .iter()
@@ -244,7 +248,7 @@ impl Policies {
 
     /// The facts every jurisdiction shares, their values and defaults.
     pub fn schema(&self) -> Schema {
-        Schema::new(&self.columns, &self.enums)
+        Schema::new(&self.columns, self.enums())
     }
 
     /// The content hash of the compiled tables (`sha256:…`).
@@ -424,6 +428,21 @@ impl Policies {
         Ok(slot.ready.get_or_init(|| Ready { table, index }))
     }
 
+    fn enums(&self) -> &[EnumDoc] {
+        self.enums.get_or_init(|| {
+            // Built-in JSON written by build.rs; without it the docs are
+            // only missing, never wrong.
+            self.enums_json
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// One jurisdiction's table, for the tools that print it.
+    pub(crate) fn table(&self, j: JurisdictionId) -> Result<&Table, DecideError> {
+        self.ready(j.0).map(|r| &r.table)
+    }
+
     /// Every table, for the tools that need them all (matrix, table).
     pub(crate) fn tables(&self) -> Result<&Tables, DecideError> {
         if let Some(t) = self.all.get() {
@@ -435,7 +454,7 @@ impl Policies {
         }
         Ok(self.all.get_or_init(|| Tables {
             columns: self.columns.clone(),
-            enums: self.enums.clone(),
+            enums: self.enums().to_vec(),
             tables,
         }))
     }

@@ -1,12 +1,16 @@
 //! `mandate decide`: one situation, one answer, with its reasons.
 
-use super::report::policies;
+use super::report::{policies, Source};
 use super::{DecideArgs, Exit, Format};
 use crate::api::{Answer, DecideError, Facts};
 use std::io::Write;
 
 pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let policies = match policies(a.policies.as_deref(), a.tables.as_deref(), err)? {
+    let source = Source::Answer {
+        dir: a.policies.as_deref(),
+        artifact: a.tables.as_deref(),
+    };
+    let policies = match policies(source, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -43,7 +47,12 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
             "{}",
             serde_json::to_string_pretty(&answer).unwrap_or_default()
         )?,
-        Format::Text => text(&answer, out)?,
+        Format::Text => {
+            text(&answer, out)?;
+            let hash = policies.hash();
+            let short = hash.get(..hash.len().min(19)).unwrap_or(hash);
+            writeln!(out, "policies: {} ({short}…)", policies.origin())?;
+        }
     }
     Ok(Exit::Ok)
 }

@@ -2,10 +2,17 @@
 //! command writes to the given streams and returns an [`Exit`], so tests
 //! call them without spawning a process.
 
-mod commands;
-mod fsutil;
+mod check;
+mod compile;
 mod decide;
 mod diff;
+mod explain;
+mod fmt;
+mod fsutil;
+mod jurisdictions;
+mod schema;
+mod table;
+mod test;
 pub mod findings;
 mod report;
 
@@ -15,7 +22,7 @@ use std::path::PathBuf;
 
 pub const DISCLAIMER: &str = "mandate informs; it is not legal advice. Check the cited law and consult counsel or your licensing board before acting.";
 
-/// Process exit codes (DESIGN.md §5).
+/// Process exit codes, as README.md lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Success, nothing to report.
@@ -273,16 +280,16 @@ pub struct ExplainArgs {
 /// Run a parsed command line.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
-        Command::Check(a) => commands::check(a, out, err),
+        Command::Check(a) => check::check(a, out, err),
         Command::Decide(a) => decide::decide(a, out, err),
-        Command::Table(a) => commands::table(a, out, err),
-        Command::Compile(a) => commands::compile(a, out, err),
-        Command::Fmt(a) => commands::fmt(a, out, err),
-        Command::Test(a) => commands::test(a, out, err),
+        Command::Table(a) => table::table(a, out, err),
+        Command::Compile(a) => compile::compile(a, out, err),
+        Command::Fmt(a) => fmt::fmt(a, out, err),
+        Command::Test(a) => test::test(a, out, err),
         Command::Diff(a) => diff::diff(a, out, err),
-        Command::Jurisdictions(a) => commands::jurisdictions(a, out, err),
-        Command::Schema(a) => commands::schema(a, out, err),
-        Command::Explain(a) => commands::explain(a, out, err),
+        Command::Jurisdictions(a) => jurisdictions::jurisdictions(a, out, err),
+        Command::Schema(a) => schema::schema(a, out, err),
+        Command::Explain(a) => explain::explain(a, out, err),
     };
     // A closed pipe (e.g. `| head`) is not worth a panic or an error.
     result.unwrap_or(Exit::Ok)

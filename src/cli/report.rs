@@ -4,7 +4,7 @@
 use super::{Exit, Format};
 use crate::diag::{render, Diagnostic};
 use crate::source::Sources;
-use crate::table::Tables;
+use crate::api::Policies;
 use crate::Analysis;
 use std::io::Write;
 use std::path::Path;
@@ -24,84 +24,61 @@ pub fn analysis(
     }
 }
 
-/// Tables from an artifact or a corpus. Policy errors are printed and give
-/// exit code 1; missing files exit code 2.
-pub fn tables(
-    policies: Option<&Path>,
-    artifact: Option<&Path>,
-    err: &mut dyn Write,
-) -> std::io::Result<Result<Tables, Exit>> {
-    if let Some(file) = artifact {
-        return Ok(match crate::table::load_artifact(file) {
-            Ok(t) => Ok(t),
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                writeln!(err, "  help: {}", e.help())?;
-                Err(if matches!(e, crate::table::ArtifactError::Io { .. }) {
-                    Exit::Usage
-                } else {
-                    Exit::Findings
-                })
-            }
-        });
-    }
-    let a = match analysis(policies, err)? {
-        Ok(a) => a,
-        Err(code) => return Ok(Err(code)),
-    };
-    match a.tables {
-        Some(t) => Ok(Ok(t)),
-        None => {
-            let errors: Vec<Diagnostic> =
-                a.diags.iter().filter(|d| d.is_error()).cloned().collect();
-            write!(err, "{}", crate::diag::render_all(&errors, &a.sources))?;
-            writeln!(
-                err,
-                "error: the policies have {} error(s); run `mandate check` for details",
-                errors.len()
-            )?;
-            Ok(Err(Exit::Findings))
-        }
-    }
+/// Where a command's policies come from.
+pub enum Source<'a> {
+    /// Answer commands: `--tables FILE`, `--policies DIR`, else the
+    /// built-in corpus. They never pick up ./policies on their own: a
+    /// clinician's answer does not depend on the directory they stand in,
+    /// and a decision costs no file reads.
+    Answer {
+        dir: Option<&'a Path>,
+        artifact: Option<&'a Path>,
+    },
+    /// Authoring commands: PATH, else ./policies when present, else the
+    /// built-in corpus.
+    Authoring(Option<&'a Path>),
 }
 
-/// The policies a command answers from: a tables file, a directory, or
-/// (without either) ./policies when present, else the built-in corpus.
-/// Policy errors are printed and give exit code 1; I/O errors 2.
-pub fn policies(
-    dir: Option<&Path>,
-    artifact: Option<&Path>,
-    err: &mut dyn Write,
-) -> std::io::Result<Result<crate::api::Policies, Exit>> {
-    use crate::api::Policies;
-    let loaded = if let Some(file) = artifact {
-        match std::fs::File::open(file) {
+/// Load the policies a command works on. Policy errors are printed and
+/// give exit code 1; I/O errors 2.
+pub fn policies(source: Source<'_>, err: &mut dyn Write) -> std::io::Result<Result<Policies, Exit>> {
+    let loaded = match source {
+        Source::Answer {
+            artifact: Some(file),
+            ..
+        } => match std::fs::File::open(file) {
             Ok(f) => Policies::from_artifact(f),
             Err(e) => {
                 writeln!(err, "error: cannot read `{}`: {e}", file.display())?;
                 writeln!(err, "  help: check the path given to --tables")?;
                 return Ok(Err(Exit::Usage));
             }
-        }
-    } else {
-        match crate::loader::resolve(dir) {
-            Ok(loaded) if dir.is_none() && loaded.sources.iter().all(|(_, f)| f.name.starts_with(crate::loader::EMBEDDED_ROOT)) && crate::loader::is_embedded(&loaded.sources) => Policies::embedded(),
-            Ok(loaded) => {
-                let origin = dir.map_or_else(|| "policies".to_string(), |d| d.display().to_string());
-                Policies::from_loaded(loaded, &origin)
+        },
+        Source::Answer { dir: None, .. } => Policies::embedded(),
+        Source::Answer { dir: Some(dir), .. } | Source::Authoring(Some(dir)) => {
+            match crate::loader::load(dir) {
+                Ok(loaded) => Policies::from_loaded(loaded, &dir.display().to_string()),
+                Err(e) => {
+                    writeln!(err, "error: {e}")?;
+                    writeln!(err, "  help: give a directory of .policy files, or a policy file")?;
+                    return Ok(Err(Exit::Usage));
+                }
             }
+        }
+        Source::Authoring(None) => match crate::loader::resolve(None) {
+            Ok(loaded) => Policies::from_loaded(loaded, crate::loader::EMBEDDED_ROOT),
             Err(e) => {
                 writeln!(err, "error: {e}")?;
-                writeln!(err, "  help: give a directory of .policy files, or omit the path to use ./policies or the embedded corpus")?;
                 return Ok(Err(Exit::Usage));
             }
-        }
+        },
     };
     match loaded {
         Ok(p) => Ok(Ok(p)),
         Err(d) => {
-            if d.errors() > 0 && d.problems().iter().any(|p| p.file.is_some()) {
-                let errors: Vec<Diagnostic> = d.items.iter().filter(|x| x.is_error()).cloned().collect();
+            if d.problems().iter().any(|p| p.file.is_some()) {
+                let errors: Vec<Diagnostic> =
+                    d.items.iter().filter(|x| x.is_error()).cloned().collect();
                 write!(err, "{}", crate::diag::render_all(&errors, &d.sources))?;
                 writeln!(
                     err,
@@ -121,30 +98,25 @@ pub fn policies(
     }
 }
 
-/// Find a table by code, with a suggestion when it is unknown.
-pub fn pick<'t>(
-    tables: &'t Tables,
-    code: &str,
+/// A jurisdiction by code or name; unknown ones are reported with the
+/// nearest name (exit code 2).
+pub fn pick(
+    policies: &Policies,
+    given: &str,
     err: &mut dyn Write,
-) -> std::io::Result<Option<&'t crate::table::Table>> {
-    if let Some(t) = tables.get(code) {
-        return Ok(Some(t));
+) -> std::io::Result<Option<crate::api::JurisdictionId>> {
+    match policies.jurisdiction(given) {
+        Ok(j) => Ok(Some(j)),
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            writeln!(
+                err,
+                "  help: use a postal code (CA) or a name (California); `mandate jurisdictions` lists all {}",
+                policies.jurisdictions().len()
+            )?;
+            Ok(None)
+        }
     }
-    writeln!(err, "error: unknown jurisdiction `{code}`")?;
-    let codes = tables.codes();
-    match crate::diag::did_you_mean(&code.to_uppercase(), codes.iter().copied()) {
-        Some(s) => writeln!(
-            err,
-            "  help: {s} (`mandate jurisdictions` lists all {})",
-            codes.len()
-        )?,
-        None => writeln!(
-            err,
-            "  help: use a two-letter postal code; `mandate jurisdictions` lists all {}",
-            codes.len()
-        )?,
-    }
-    Ok(None)
 }
 
 pub fn diag_json(d: &Diagnostic, sources: &Sources) -> serde_json::Value {

@@ -1,4 +1,4 @@
-//! Which rules a jurisdiction sees and which beats which (DESIGN.md §3):
+//! Which rules a jurisdiction sees and which beats which (docs/language.md, Semantics):
 //! a rule beats another when it is declared in a more specific
 //! jurisdiction or `overrides` it, directly or transitively.
 

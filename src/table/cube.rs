@@ -26,6 +26,22 @@ pub fn row_cube(columns: &[Column], tests: &[Test]) -> Cube {
 /// the index of its outcome. Exact: row i's region is its cube minus the
 /// cubes of every earlier row that meets it.
 pub fn partition(columns: &[Column], table: &Table) -> Vec<(Cube, usize)> {
+    pieces(columns, table)
+        .into_iter()
+        .map(|(cube, row)| (cube, table.rows[row].outcome as usize))
+        .collect()
+}
+
+/// The rows that decide somewhere: a row wholly covered by earlier rows
+/// never does. Ascending.
+pub fn partition_rows(columns: &[Column], table: &Table) -> Vec<usize> {
+    let mut rows: Vec<usize> = pieces(columns, table).into_iter().map(|(_, r)| r).collect();
+    rows.dedup();
+    rows
+}
+
+/// The disjoint pieces of the fact space, each with the row deciding it.
+fn pieces(columns: &[Column], table: &Table) -> Vec<(Cube, usize)> {
     let cubes: Vec<Cube> = table
         .rows
         .iter()
@@ -46,7 +62,7 @@ pub fn partition(columns: &[Column], table: &Table) -> Vec<(Cube, usize)> {
             .map(|j| cubes[j].clone())
             .collect();
         for piece in subtract_all(vec![cube.clone()], &earlier) {
-            out.push((piece, table.rows[i].outcome as usize));
+            out.push((piece, i));
         }
     }
     out

@@ -1,4 +1,4 @@
-//! A direct interpreter over the checked rules, written from DESIGN.md §3
+//! A direct interpreter over the checked rules, written from the semantics in docs/language.md
 //! without decision tables: the winner is a matching rule that no other
 //! matching rule beats. It exists to cross-check the compiler (property
 //! tests compare the two on random facts), so it favours plainness over

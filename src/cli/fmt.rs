@@ -1,0 +1,109 @@
+//! `mandate fmt`: canonical layout, in place or as a `--check` diff.
+
+use super::{Exit, FmtArgs};
+use crate::diag::Code;
+use std::io::Write;
+
+pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let path = match &a.path {
+        Some(p) => p.clone(),
+        None if std::path::Path::new("policies").is_dir() => std::path::PathBuf::from("policies"),
+        None => {
+            writeln!(err, "error: no ./policies here and no PATH given")?;
+            writeln!(
+                err,
+                "  help: run from the project root, or `mandate fmt DIR`"
+            )?;
+            return Ok(Exit::Usage);
+        }
+    };
+    // Only the files asked for, not the whole corpus a file belongs to.
+    let loaded = if path.is_file() {
+        match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let mut sources = crate::source::Sources::new();
+                    sources.add(path.display().to_string(), text);
+                    crate::loader::Loaded {
+                        sources,
+                        diags: Vec::new(),
+                    }
+                }
+                Err(_) => crate::loader::Loaded {
+                    sources: crate::source::Sources::new(),
+                    diags: vec![crate::diag::Diagnostic::new(
+                        Code::Unreadable,
+                        format!("`{}` is not UTF-8 text", path.display()),
+                    )
+                    .help("save the file as UTF-8")],
+                },
+            },
+            Err(e) => {
+                writeln!(err, "error: cannot read `{}`: {e}", path.display())?;
+                return Ok(Exit::Usage);
+            }
+        }
+    } else {
+        match crate::loader::load(&path) {
+            Ok(l) => l,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(Exit::Usage);
+            }
+        }
+    };
+    let mut failed = false;
+    for d in &loaded.diags {
+        write!(out, "{}", crate::diag::render(d, &loaded.sources))?;
+        failed = true;
+    }
+    let (mut changed, mut total) = (0, 0);
+    for (id, file) in loaded.sources.iter() {
+        total += 1;
+        let ast = match crate::syntax::parse(&loaded.sources, id) {
+            Ok(ast) => ast,
+            Err(diags) => {
+                // Never rewrite what we could not read back.
+                write!(out, "{}", crate::diag::render_all(&diags, &loaded.sources))?;
+                failed = true;
+                continue;
+            }
+        };
+        let formatted = crate::fmt::format(&loaded.sources, id, &ast);
+        if formatted == *file.text {
+            continue;
+        }
+        changed += 1;
+        if a.check {
+            write!(
+                out,
+                "{}",
+                unified_diff(&file.name, &file.text, &formatted)
+            )?;
+        } else if let Err(e) =
+            super::fsutil::atomic_write(std::path::Path::new(&file.name), formatted.as_bytes())
+        {
+            writeln!(err, "error: cannot write `{}`: {e}", file.name)?;
+            return Ok(Exit::Usage);
+        }
+    }
+    if a.check {
+        writeln!(out, "{changed} of {total} file(s) would be reformatted")?;
+    } else {
+        writeln!(out, "reformatted {changed} of {total} file(s)")?;
+    }
+    Ok(if failed || (a.check && changed > 0) {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}
+
+/// A unified diff of a file and its formatted text, for `fmt --check`.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(name, &format!("{name} (formatted)"))
+        .to_string()
+}

@@ -1,0 +1,107 @@
+//! `mandate jurisdictions`: the list, or the jurisdiction x concern matrix.
+
+use super::report::{analysis, policies, print_diags, Source};
+use super::{Exit, Format, JurisdictionsArgs, MatrixFormat};
+use std::io::Write;
+
+pub fn jurisdictions(
+    a: JurisdictionsArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    if a.matrix {
+        let source = Source::Answer {
+            dir: a.policies.as_deref(),
+            artifact: None,
+        };
+        let policies = match policies(source, err)? {
+            Ok(p) => p,
+            Err(code) => return Ok(code),
+        };
+        let tables = match policies.tables() {
+            Ok(t) => t,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(Exit::Findings);
+            }
+        };
+        let Some(m) = crate::matrix::matrix(tables) else {
+            writeln!(
+                err,
+                "error: the schema has no `concern` enum fact to build the matrix from"
+            )?;
+            return Ok(Exit::Findings);
+        };
+        match a.format {
+            MatrixFormat::Text => write!(out, "{}", crate::matrix::render_text(&m))?,
+            MatrixFormat::Markdown => write!(out, "{}", crate::matrix::render_markdown(&m))?,
+            MatrixFormat::Json => writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&m).unwrap_or_default()
+            )?,
+        }
+        return Ok(Exit::Ok);
+    }
+    if a.format == MatrixFormat::Markdown {
+        writeln!(err, "error: `--format markdown` is for `--matrix`")?;
+        return Ok(Exit::Usage);
+    }
+    let an = match analysis(a.policies.as_deref(), err)? {
+        Ok(an) => an,
+        Err(code) => return Ok(code),
+    };
+    let Some(p) = &an.program else {
+        print_diags(&an, Format::Text, err)?;
+        return Ok(Exit::Findings);
+    };
+    match a.format {
+        MatrixFormat::Json | MatrixFormat::Markdown => {
+            let v: Vec<serde_json::Value> = p
+                .jurisdictions
+                .iter()
+                .enumerate()
+                .map(|(i, j)| {
+                    serde_json::json!({
+                        "code": j.code, "name": j.name,
+                        "extends": j.parent.map(|x| p.jurisdictions[x].code.clone()),
+                        "reviewed": j.reviewed.map(|(d, _)| d.to_string()),
+                        "rules": j.rules.len(), "tests": j.tests.len(),
+                        "unverified": j.rules.iter().filter(|r| r.unverified.is_some()).count(),
+                        "chain": p.chain(i).iter().map(|&c| p.jurisdictions[c].code.clone()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
+        }
+        MatrixFormat::Text => {
+            writeln!(
+                out,
+                "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  reviewed",
+                "code", "name", "extends", "rules", "tests", "unverified"
+            )?;
+            for j in &p.jurisdictions {
+                writeln!(
+                    out,
+                    "{:<4} {:<36} {:<8} {:>5} {:>5} {:>10}  {}",
+                    j.code,
+                    j.name,
+                    j.parent
+                        .map(|x| p.jurisdictions[x].code.as_str())
+                        .unwrap_or("-"),
+                    j.rules.len(),
+                    j.tests.len(),
+                    j.rules.iter().filter(|r| r.unverified.is_some()).count(),
+                    j.reviewed
+                        .map(|(d, _)| d.to_string())
+                        .unwrap_or_else(|| "-".into())
+                )?;
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,48 @@
+//! `mandate schema`: the facts, their values and defaults.
+
+use super::report::{policies, Source};
+use super::{Exit, Format, ListArgs};
+use crate::api::FactKind;
+use std::io::Write;
+
+pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let source = Source::Answer {
+        dir: a.policies.as_deref(),
+        artifact: None,
+    };
+    let policies = match policies(source, err)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let schema = policies.schema();
+    match a.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&schema).unwrap_or_default()
+        )?,
+        Format::Text => {
+            for f in &schema.facts {
+                let ty = match &f.kind {
+                    FactKind::Bool => "bool".to_string(),
+                    FactKind::Int { lo, hi } => format!("int {lo}..={hi}"),
+                    FactKind::Enum { name, .. } => name.clone(),
+                };
+                let default = f
+                    .default
+                    .as_ref()
+                    .map(|d| format!(" = {d}"))
+                    .unwrap_or_else(|| " (required when a rule needs it)".into());
+                writeln!(out, "{}: {ty}{default}", f.name)?;
+                if let Some(doc) = &f.doc {
+                    writeln!(out, "    {doc}")?;
+                }
+                if let FactKind::Enum { values, .. } = &f.kind {
+                    let names: Vec<&str> = values.iter().map(|v| v.name.as_str()).collect();
+                    writeln!(out, "    values: {}", names.join(", "))?;
+                }
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,222 @@
+//! The public API as a clinic app uses it: only `mandate::` items that
+//! `cargo doc` shows.
+
+use mandate::{Action, DecideError, Facts, FactsError, Policies};
+
+fn embedded() -> Policies {
+    Policies::embedded().expect("the built-in corpus loads")
+}
+
+#[test]
+fn decides_california_child_abuse_with_its_reasons() {
+    let p = embedded();
+    let facts = Facts::new().with("concern", "child_abuse").with("victim_age", 10);
+    let a = p.decide("CA", &facts).expect("decides");
+    assert_eq!(a.action, Action::MustReport);
+    assert!(a.to.contains(&"child_protective_services".to_string()), "{:?}", a.to);
+    assert_eq!(a.within.as_ref().map(|d| d.hours()), Some(0));
+    assert!(a.citations.iter().any(|c| c.contains("11166")), "{:?}", a.citations);
+    assert!(a.source.starts_with("policies/states/ca.policy:"), "{}", a.source);
+    let given: Vec<(&str, &str)> = a.facts.iter().map(|f| (f.fact.as_str(), f.value.as_str())).collect();
+    assert_eq!(given, [("concern", "child_abuse"), ("victim_age", "10")]);
+    assert!(a.explain.is_none());
+}
+
+#[test]
+fn answers_name_the_defaults_they_rest_on() {
+    let p = embedded();
+    // CA's duty to protect needs a serious threat; left out, the answer
+    // rests on the default `false`, and says so.
+    let a = p
+        .decide("CA", &Facts::new().with("concern", "danger_to_others"))
+        .expect("decides");
+    assert!(
+        a.assumed.iter().any(|f| f.fact == "threat_serious" && f.value == "false"),
+        "{:?}",
+        a.assumed
+    );
+    let b = p
+        .decide(
+            "CA",
+            &Facts::new()
+                .with("concern", "danger_to_others")
+                .with("threat_serious", true)
+                .with("victim_identifiable", true),
+        )
+        .expect("decides");
+    assert_eq!(b.action, Action::MustReport);
+    assert!(b.assumed.iter().all(|f| f.fact != "threat_serious"), "{:?}", b.assumed);
+}
+
+#[test]
+fn facts_come_typed_or_as_json_and_errors_say_what_fits() {
+    let json: Facts =
+        serde_json::from_str(r#"{"concern": "child_abuse", "victim_age": 10}"#).expect("json");
+    assert_eq!(json, Facts::new().with("concern", "child_abuse").with("victim_age", 10));
+    let p = embedded();
+    match p.decide("CA", &Facts::new().with("concern", "child_abus")) {
+        Err(DecideError::Facts(FactsError::BadValue { suggestion, .. })) => {
+            assert_eq!(suggestion.as_deref(), Some("did you mean `child_abuse`?"))
+        }
+        other => panic!("{other:?}"),
+    }
+    match p.decide("CA", &Facts::new().with("victim_agee", 3)) {
+        Err(DecideError::Facts(FactsError::UnknownFact { suggestion, .. })) => {
+            assert_eq!(suggestion.as_deref(), Some("did you mean `victim_age`?"))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        p.decide("CA", &Facts::new().with("victim_age", 200)),
+        Err(DecideError::Facts(FactsError::BadValue { .. }))
+    ));
+    assert!(matches!(
+        p.decide("CA", &Facts::new().with("threat_serious", 1)),
+        Err(DecideError::Facts(FactsError::BadValue { .. }))
+    ));
+}
+
+#[test]
+fn a_missing_fact_is_named_not_guessed() {
+    let p = embedded();
+    match p.decide("CA", &Facts::new().with("concern", "child_abuse")) {
+        Err(DecideError::Needs { facts, rules }) => {
+            assert_eq!(facts, ["victim_age"]);
+            assert!(!rules.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn jurisdictions_by_code_or_name() {
+    let p = embedded();
+    let ca = p.jurisdiction("CA").expect("code");
+    assert_eq!(p.jurisdiction("ca").expect("any case"), ca);
+    assert_eq!(p.jurisdiction("California").expect("name"), ca);
+    assert_eq!(
+        p.jurisdiction("new  york").expect("name, any spacing"),
+        p.jurisdiction("NY").expect("code")
+    );
+    match p.jurisdiction("Californa") {
+        Err(DecideError::UnknownJurisdiction { suggestion, .. }) => {
+            assert_eq!(suggestion.as_deref(), Some("did you mean `California` (CA)?"))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Puerto Rico is not in the corpus, and is not Arkansas either.
+    match p.jurisdiction("PR") {
+        Err(DecideError::UnknownJurisdiction { suggestion, .. }) => assert_eq!(suggestion, None),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(p.jurisdictions().len(), 52);
+}
+
+#[test]
+fn the_hot_path_agrees_with_decide() {
+    let p = embedded();
+    let keys = ["concern", "victim_age", "threat_serious", "victim_identifiable", "role"];
+    let keys: Vec<_> = keys.iter().map(|k| p.fact_key(k).expect("a fact")).collect();
+    let mut prepared = p.prepare(&Facts::new()).expect("no facts");
+    let concerns = ["child_abuse", "elder_abuse", "danger_to_others", "subpoena"];
+    for j in p.jurisdictions() {
+        let id = p.jurisdiction(&j.code).expect("listed");
+        for concern in concerns {
+            for age in [10, 17, 18, 70] {
+                for serious in [false, true] {
+                    let facts = Facts::new()
+                        .with("concern", concern)
+                        .with("victim_age", age)
+                        .with("threat_serious", serious)
+                        .with("victim_identifiable", true)
+                        .with("role", "counselor");
+                    prepared.reset();
+                    prepared.set(keys[0], p.encode(keys[0], concern).expect("value"));
+                    prepared.set(keys[1], p.encode(keys[1], age).expect("value"));
+                    prepared.set(keys[2], p.encode(keys[2], serious).expect("value"));
+                    prepared.set(keys[3], p.encode(keys[3], true).expect("value"));
+                    prepared.set(keys[4], p.encode(keys[4], "counselor").expect("value"));
+                    let fast = p.decide_prepared(id, &prepared).expect("decides");
+                    let full = p.decide(&j.code, &facts).expect("decides");
+                    assert_eq!(fast.rule(), full.rule, "{} {concern} {age} {serious}", j.code);
+                    assert_eq!(fast.action(), full.action);
+                    assert_eq!(p.answer(&fast, &prepared, false), full);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn files_artifacts_and_the_built_in_corpus_agree() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/policies");
+    let loaded = Policies::load(dir).expect("the shipped files load");
+    let embedded = embedded();
+    let facts = Facts::new().with("concern", "elder_abuse").with("victim_age", 70);
+    for j in embedded.jurisdictions() {
+        let a = embedded.decide(&j.code, &facts).expect("decides");
+        let b = loaded.decide(&j.code, &facts).expect("decides");
+        assert_eq!((a.action, &a.rule, &a.to), (b.action, &b.rule, &b.to), "{}", j.code);
+    }
+    assert_eq!(embedded.schema(), loaded.schema());
+    // The same files under the same names are the built-in corpus: same
+    // tables, same hash (tests run in the crate's directory).
+    let same = Policies::load("policies").expect("loads");
+    assert_eq!(same.hash(), embedded.hash());
+    // Elsewhere the file names differ, and provenance is part of the hash.
+    assert_ne!(loaded.hash(), embedded.hash());
+}
+
+#[test]
+fn a_broken_corpus_is_refused_with_diagnostics() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/compile/err");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        panic!("fixtures exist")
+    };
+    let mut refused = 0;
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "policy") {
+            if let Err(d) = Policies::load(&path) {
+                assert!(d.errors() > 0, "{}", path.display());
+                let first = d.problems().into_iter().find(|p| p.severity == "error").expect("an error");
+                assert!(first.code.starts_with('E'), "{first:?}");
+                assert!(d.to_string().contains(first.code), "{d}");
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused > 0, "no fixture was refused");
+}
+
+#[test]
+fn the_schema_carries_docs_and_defaults() {
+    let s = embedded().schema();
+    let role = s.fact("role").expect("role");
+    assert_eq!(role.default.as_deref(), Some("psychologist"));
+    match &role.kind {
+        mandate::FactKind::Enum { values, .. } => {
+            assert!(values.iter().any(|v| v.name == "social_worker" && v.doc.is_some()))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s
+        .recipients
+        .iter()
+        .any(|r| r.name == "child_protective_services" && r.doc.is_some()));
+}
+
+#[test]
+fn artifacts_load_and_tampering_is_refused() {
+    let loaded = mandate::loader::embedded();
+    let a = mandate::pipeline::analyse(loaded.sources, loaded.diags);
+    let text = mandate::table::save_artifact(a.tables.as_ref().expect("compiles"));
+    let p = Policies::from_artifact(text.as_bytes()).expect("an artifact loads");
+    let facts = Facts::new().with("concern", "child_abuse").with("victim_age", 10);
+    assert_eq!(p.decide("CA", &facts).expect("decides").rule, embedded().decide("CA", &facts).expect("decides").rule);
+    let tampered = text.replacen("\"must_report\"", "\"must_not_disclose\"", 1);
+    let err = Policies::from_artifact(tampered.as_bytes()).err().expect("refused");
+    assert!(err.to_string().contains("modified"), "{err}");
+    let err = Policies::from_artifact(&b"not json"[..]).err().expect("refused");
+    assert!(err.to_string().contains("not a mandate tables file"), "{err}");
+}
