@@ -108,14 +108,22 @@ impl Sources {
         let starts = &self.get(span.file).line_starts;
         starts.partition_point(|&s| s <= span.start)
     }
-    /// 1-based line and column of a span's start; the column counts
-    /// characters, not bytes, so `§` is one column everywhere.
+    /// 1-based line and column of a span's start. Every output counts
+    /// columns this one way: in characters, not bytes, so `§` is one
+    /// column in JSON, SARIF and GitHub annotations alike.
     pub fn line_col(&self, span: Span) -> (usize, usize) {
-        let file = self.get(span.file);
-        let line = self.line(span);
-        let start = file.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(0) as usize;
-        let end = (span.start as usize).min(file.text.len());
-        let column = file.text.get(start..end).map_or(1, |t| t.chars().count() + 1);
+        self.position(span.file, span.start)
+    }
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn position(&self, file: FileId, offset: u32) -> (usize, usize) {
+        let f = self.get(file);
+        let line = f.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = f.line_starts.get(line - 1).copied().unwrap_or(0) as usize;
+        let mut end = (offset as usize).min(f.text.len());
+        while !f.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = f.text.get(start..end).map_or(1, |t| t.chars().count() + 1);
         (line, column)
     }
     pub fn slice(&self, span: Span) -> &str {

@@ -131,17 +131,19 @@ pub fn facts_json(columns: &[Column], values: &[Option<i64>]) -> serde_json::Val
 /// the name of the deciding rule. Facts are the shipped schema's columns
 /// in order: concern, victim_age, threat_serious, victim_identifiable,
 /// threat_imminent, role, victim_vulnerable, in_care_facility,
-/// subpoena_assurances.
+/// subpoena_assurances, danger_indicated, privileged_communication,
+/// developmental_disability, abused_as_child, others_at_risk.
 #[inline]
 pub fn california(v: &[Option<i64>]) -> &'static str {
     let get = |i: usize| v[i].unwrap_or(0);
     let (concern, age) = (get(0), get(1));
     let (serious, identifiable, imminent) = (get(2) != 0, get(3) != 0, get(4) != 0);
     let (vulnerable, facility) = (get(6) != 0, get(7) != 0);
+    let (counselor, disability) = (get(5) == 2, get(11) != 0);
     match concern {
         0 if age <= 17 => "CA.canra_child_abuse",
         0 => "US.child_abuse_report",
-        1 | 2 if age >= 65 || (age >= 18 && vulnerable) => {
+        1 | 2 if age >= 65 || (age >= 18 && (vulnerable || disability)) => {
             if facility {
                 "CA.elder_dependent_adult_abuse_facility"
             } else {
@@ -149,6 +151,7 @@ pub fn california(v: &[Option<i64>]) -> &'static str {
             }
         }
         1 | 2 => "US.adult_abuse_report",
+        3 if serious && identifiable && counselor => "CA.duty_to_protect_counselor",
         3 if serious && identifiable => "CA.duty_to_protect",
         3 if serious && imminent => "US.serious_threat",
         4 if imminent => "US.danger_to_self",

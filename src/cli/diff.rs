@@ -5,7 +5,8 @@ use super::findings::{Finding, Level};
 use super::{DiffArgs, Exit, ReportFormat};
 use crate::diff::{describe_change, describe_region, JurisdictionDiff};
 use crate::source::Sources;
-use crate::table::Tables;
+use crate::table::{Action, Duration, Outcome, Tables};
+use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -146,18 +147,22 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
             }
         }
         ReportFormat::Json => {
-            let items: Vec<serde_json::Value> = diffs
+            let changes: Vec<ChangeJson> = diffs
                 .iter()
                 .flat_map(|d| match d {
-                    JurisdictionDiff::Added(code) => vec![serde_json::json!({ "jurisdiction": code, "kind": "added" })],
-                    JurisdictionDiff::Removed(code) => vec![serde_json::json!({ "jurisdiction": code, "kind": "removed" })],
-                    JurisdictionDiff::Changed { jurisdiction, changes } => changes
+                    JurisdictionDiff::Added(code) => vec![ChangeJson::whole(code, "added")],
+                    JurisdictionDiff::Removed(code) => vec![ChangeJson::whole(code, "removed")],
+                    JurisdictionDiff::Changed {
+                        jurisdiction,
+                        changes,
+                    } => changes
                         .iter()
-                        .map(|c| {
-                            let side = |o: &crate::table::Outcome| {
-                                serde_json::json!({ "action": o.action, "to": o.to, "within": o.within, "written_within": o.written_within, "citations": o.citations, "rule": o.rule })
-                            };
-                            serde_json::json!({ "jurisdiction": jurisdiction, "kind": "changed", "when": describe_region(&columns, &c.region), "old": side(&c.old), "new": side(&c.new) })
+                        .map(|c| ChangeJson {
+                            jurisdiction,
+                            kind: "changed",
+                            when: Some(describe_region(&columns, &c.region)),
+                            old: Some(SideJson::of(&c.old)),
+                            new: Some(SideJson::of(&c.new)),
                         })
                         .collect(),
                 })
@@ -165,8 +170,7 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&serde_json::json!({ "changes": items }))
-                    .unwrap_or_default()
+                serde_json::to_string_pretty(&DiffJson { changes }).unwrap_or_default()
             )?;
         }
         ReportFormat::Sarif | ReportFormat::Github => {
@@ -223,4 +227,59 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
     } else {
         Exit::Ok
     })
+}
+
+/// `diff --format json`: one entry per changed region, added or removed
+/// jurisdiction.
+#[derive(Serialize)]
+struct DiffJson<'a> {
+    changes: Vec<ChangeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    jurisdiction: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old: Option<SideJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<SideJson<'a>>,
+}
+
+impl<'a> ChangeJson<'a> {
+    fn whole(jurisdiction: &'a str, kind: &'static str) -> ChangeJson<'a> {
+        ChangeJson {
+            jurisdiction,
+            kind,
+            when: None,
+            old: None,
+            new: None,
+        }
+    }
+}
+
+/// A decision on one side of a change.
+#[derive(Serialize)]
+struct SideJson<'a> {
+    action: Action,
+    to: &'a [String],
+    within: Option<&'a Duration>,
+    written_within: Option<&'a Duration>,
+    citations: &'a [String],
+    rule: &'a str,
+}
+
+impl<'a> SideJson<'a> {
+    fn of(o: &'a Outcome) -> SideJson<'a> {
+        SideJson {
+            action: o.action,
+            to: &o.to,
+            within: o.within.as_ref(),
+            written_within: o.written_within.as_ref(),
+            citations: &o.citations,
+            rule: &o.rule,
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::Sources;
+use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -40,18 +41,6 @@ pub struct Finding {
     pub end: (usize, usize),
 }
 
-/// Line and column (1-based, in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 impl Finding {
     pub fn from_diag(d: &Diagnostic, sources: &Sources) -> Finding {
         let mut message = d.message.clone();
@@ -59,14 +48,11 @@ impl Finding {
             message.push_str(&format!("\nhelp: {h}"));
         }
         let (file, start, end) = match d.primary() {
-            Some(span) => {
-                let f = sources.get(span.file);
-                (
-                    Some(f.name.clone()),
-                    line_col(&f.text, span.start as usize),
-                    line_col(&f.text, span.end as usize),
-                )
-            }
+            Some(span) => (
+                Some(sources.get(span.file).name.clone()),
+                sources.position(span.file, span.start),
+                sources.position(span.file, span.end),
+            ),
             None => (None, (1, 1), (1, 1)),
         };
         Finding {
@@ -83,23 +69,128 @@ impl Finding {
     }
 }
 
+// The SARIF 2.1.0 subset mandate writes; field names are the standard's.
+
+#[derive(Serialize)]
+struct Sarif<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Tool,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<RuleMeta>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleMeta {
+    id: String,
+    name: String,
+    short_description: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    full_description: Option<Text>,
+    default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
 /// Descriptions of the rules a SARIF run mentions.
-fn rule_meta(id: &str) -> serde_json::Value {
+fn rule_meta(id: &str) -> RuleMeta {
     match Code::parse(id) {
-        Some(c) => serde_json::json!({
-            "id": c.as_str(),
-            "name": c.name(),
-            "shortDescription": { "text": c.summary() },
-            "fullDescription": { "text": c.explanation() },
-            "defaultConfiguration": { "level": if c.severity() == Severity::Error { "error" } else { "warning" } },
-            "helpUri": "https://github.com/mandate/mandate/blob/main/docs/codes.md",
-        }),
-        None => serde_json::json!({
-            "id": id,
-            "name": id,
-            "shortDescription": { "text": "a decision that changes between two versions of the policies" },
-            "defaultConfiguration": { "level": "note" },
-        }),
+        Some(c) => RuleMeta {
+            id: c.as_str().to_string(),
+            name: c.name().to_string(),
+            short_description: Text {
+                text: c.summary().to_string(),
+            },
+            full_description: Some(Text {
+                text: c.explanation().to_string(),
+            }),
+            default_configuration: Configuration {
+                level: if c.severity() == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                },
+            },
+            help_uri: Some("https://github.com/mandate/mandate/blob/main/docs/codes.md"),
+        },
+        None => RuleMeta {
+            id: id.to_string(),
+            name: id.to_string(),
+            short_description: Text {
+                text: "a decision that changes between two versions of the policies".into(),
+            },
+            full_description: None,
+            default_configuration: Configuration { level: "note" },
+            help_uri: None,
+        },
     }
 }
 
@@ -107,39 +198,48 @@ pub fn sarif(findings: &[Finding]) -> String {
     let mut ids: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let results: Vec<serde_json::Value> = findings
+    let results = findings
         .iter()
-        .map(|f| {
-            let mut r = serde_json::json!({
-                "ruleId": f.rule,
-                "ruleIndex": ids.iter().position(|i| *i == f.rule).unwrap_or(0),
-                "level": f.level.sarif(),
-                "message": { "text": f.message },
-            });
-            if let Some(file) = &f.file {
-                r["locations"] = serde_json::json!([{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": file },
-                        "region": { "startLine": f.start.0, "startColumn": f.start.1, "endLine": f.end.0.max(f.start.0), "endColumn": f.end.1.max(1) }
-                    }
-                }]);
-            }
-            r
+        .map(|f| SarifResult {
+            rule_id: &f.rule,
+            rule_index: ids.iter().position(|i| *i == f.rule).unwrap_or(0),
+            level: f.level.sarif(),
+            message: Text {
+                text: f.message.clone(),
+            },
+            locations: f
+                .file
+                .as_deref()
+                .map(|uri| Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri },
+                        region: Region {
+                            start_line: f.start.0,
+                            start_column: f.start.1,
+                            end_line: f.end.0.max(f.start.0),
+                            end_column: f.end.1.max(1),
+                        },
+                    },
+                })
+                .into_iter()
+                .collect(),
         })
         .collect();
-    let doc = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "mandate",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/mandate/mandate",
-                "rules": ids.iter().map(|i| rule_meta(i)).collect::<Vec<_>>(),
-            }},
-            "results": results,
+    let doc = Sarif {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "mandate",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/mandate/mandate",
+                    rules: ids.iter().map(|i| rule_meta(i)).collect(),
+                },
+            },
+            results,
         }],
-    });
+    };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s

@@ -2,6 +2,7 @@
 
 use super::report::{analysis, policies, print_diags, Source};
 use super::{Exit, Format, JurisdictionsArgs, MatrixFormat};
+use serde::Serialize;
 use std::io::Write;
 
 pub fn jurisdictions(
@@ -57,19 +58,23 @@ pub fn jurisdictions(
     };
     match a.format {
         MatrixFormat::Json | MatrixFormat::Markdown => {
-            let v: Vec<serde_json::Value> = p
+            let v: Vec<JurisdictionJson> = p
                 .jurisdictions
                 .iter()
                 .enumerate()
-                .map(|(i, j)| {
-                    serde_json::json!({
-                        "code": j.code, "name": j.name,
-                        "extends": j.parent.map(|x| p.jurisdictions[x].code.clone()),
-                        "reviewed": j.reviewed.map(|(d, _)| d.to_string()),
-                        "rules": j.rules.len(), "tests": j.tests.len(),
-                        "unverified": j.rules.iter().filter(|r| r.unverified.is_some()).count(),
-                        "chain": p.chain(i).iter().map(|&c| p.jurisdictions[c].code.clone()).collect::<Vec<_>>(),
-                    })
+                .map(|(i, j)| JurisdictionJson {
+                    code: &j.code,
+                    name: &j.name,
+                    extends: j.parent.map(|x| p.jurisdictions[x].code.as_str()),
+                    reviewed: j.reviewed.map(|(d, _)| d.to_string()),
+                    rules: j.rules.len(),
+                    tests: j.tests.len(),
+                    unverified: j.rules.iter().filter(|r| r.unverified.is_some()).count(),
+                    chain: p
+                        .chain(i)
+                        .iter()
+                        .map(|&c| p.jurisdictions[c].code.as_str())
+                        .collect(),
                 })
                 .collect();
             writeln!(
@@ -104,4 +109,18 @@ pub fn jurisdictions(
         }
     }
     Ok(Exit::Ok)
+}
+
+/// One jurisdiction in `jurisdictions --format json`.
+#[derive(Serialize)]
+struct JurisdictionJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    extends: Option<&'a str>,
+    reviewed: Option<String>,
+    rules: usize,
+    tests: usize,
+    /// Rules marked `unverified`: their source could not be read in full.
+    unverified: usize,
+    chain: Vec<&'a str>,
 }

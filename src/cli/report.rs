@@ -2,7 +2,8 @@
 //! printing diagnostics.
 
 use super::{Exit, Format};
-use crate::diag::{render, Diagnostic};
+use crate::diag::{render, Diagnostic, Severity};
+use serde::Serialize;
 use crate::source::Sources;
 use crate::api::Policies;
 use crate::Analysis;
@@ -119,22 +120,70 @@ pub fn pick(
     }
 }
 
-pub fn diag_json(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
-    let loc = d.primary().map(|s| {
-        let file = sources.get(s.file);
-        let line = sources.line(s);
-        let line_start = file.text[..(s.start as usize).min(file.text.len())].rfind('\n').map_or(0, |i| i + 1);
-        serde_json::json!({ "file": file.name, "line": line, "column": s.start as usize - line_start + 1, "start": s.start, "end": s.end })
-    });
-    serde_json::json!({
-        "code": d.code.as_str(),
-        "name": d.code.name(),
-        "severity": d.severity(),
-        "message": d.message,
-        "help": d.help,
-        "location": loc,
-        "labels": d.labels.iter().map(|l| serde_json::json!({ "file": sources.get(l.span.file).name, "line": sources.line(l.span), "text": l.text })).collect::<Vec<_>>(),
-    })
+/// A diagnostic as `--format json` prints it.
+#[derive(Serialize)]
+pub struct DiagJson<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    location: Option<LocationJson<'a>>,
+    labels: Vec<LabelJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LocationJson<'a> {
+    file: &'a str,
+    line: usize,
+    /// In characters, as SARIF and GitHub annotations count.
+    column: usize,
+    /// Byte offsets of the span.
+    start: u32,
+    end: u32,
+}
+
+#[derive(Serialize)]
+struct LabelJson<'a> {
+    file: &'a str,
+    line: usize,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct DiagsJson<'a> {
+    diagnostics: Vec<DiagJson<'a>>,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn diag_json<'a>(d: &'a Diagnostic, sources: &'a Sources) -> DiagJson<'a> {
+    DiagJson {
+        code: d.code.as_str(),
+        name: d.code.name(),
+        severity: d.severity(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        location: d.primary().map(|s| {
+            let (line, column) = sources.line_col(s);
+            LocationJson {
+                file: &sources.get(s.file).name,
+                line,
+                column,
+                start: s.start,
+                end: s.end,
+            }
+        }),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| LabelJson {
+                file: &sources.get(l.span.file).name,
+                line: sources.line(l.span),
+                text: &l.text,
+            })
+            .collect(),
+    }
 }
 
 pub fn print_diags(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
@@ -146,9 +195,12 @@ pub fn print_diags(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io
             }
         }
         Format::Json => {
-            let v: Vec<serde_json::Value> =
-                a.diags.iter().map(|d| diag_json(d, &a.sources)).collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": v, "errors": a.errors(), "warnings": a.warnings() })).unwrap_or_default())?;
+            let doc = DiagsJson {
+                diagnostics: a.diags.iter().map(|d| diag_json(d, &a.sources)).collect(),
+                errors: a.errors(),
+                warnings: a.warnings(),
+            };
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default())?;
         }
     }
     Ok(())

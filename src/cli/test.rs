@@ -5,6 +5,7 @@ use super::report::analysis;
 use super::{Exit, ReportFormat, TestArgs};
 use crate::diag::Code;
 use crate::policy_tests::Failure;
+use serde::Serialize;
 use std::io::Write;
 
 pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
@@ -33,26 +34,43 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
     };
     match a.format {
         ReportFormat::Json => {
-            let v: Vec<serde_json::Value> = results
+            let tests = results
                 .iter()
-                .map(|r| {
-                    let (status, detail) = match &r.outcome {
-                        Ok(()) => ("pass", serde_json::Value::Null),
-                        Err(Failure::Mismatch { expected, actual, citations, trace, .. }) => {
-                            ("fail", serde_json::json!({ "expected": expected, "actual": actual, "citations": citations, "trace": trace }))
-                        }
-                        Err(Failure::Eval(e)) => ("error", serde_json::json!({ "error": e })),
-                    };
-                    serde_json::json!({
-                        "jurisdiction": r.jurisdiction, "test": r.name, "status": status, "rule": r.rule,
-                        "file": an.sources.get(r.span.file).name, "line": an.sources.line(r.span), "detail": detail,
-                    })
+                .map(|r| TestJson {
+                    jurisdiction: &r.jurisdiction,
+                    test: &r.name,
+                    status: match &r.outcome {
+                        Ok(()) => "pass",
+                        Err(Failure::Mismatch { .. }) => "fail",
+                        Err(Failure::Eval(_)) => "error",
+                    },
+                    rule: r.rule.as_deref(),
+                    file: &an.sources.get(r.span.file).name,
+                    line: an.sources.line(r.span),
+                    detail: match &r.outcome {
+                        Ok(()) => None,
+                        Err(Failure::Mismatch {
+                            expected,
+                            actual,
+                            citations,
+                            trace,
+                            ..
+                        }) => Some(DetailJson::Fail {
+                            expected,
+                            actual,
+                            citations,
+                            trace,
+                        }),
+                        Err(Failure::Eval(e)) => Some(DetailJson::Error { error: e.to_string() }),
+                    },
                 })
                 .collect();
-            let mut doc = serde_json::json!({ "tests": v, "passed": results.len() - failed.len(), "failed": failed.len() });
-            if let Some(c) = &coverage {
-                doc["coverage"] = serde_json::to_value(c).unwrap_or_default();
-            }
+            let doc = TestsJson {
+                tests,
+                passed: results.len() - failed.len(),
+                failed: failed.len(),
+                coverage: coverage.as_ref(),
+            };
             writeln!(
                 out,
                 "{}",
@@ -156,4 +174,39 @@ fn uncovered_findings(c: Option<&crate::policy_tests::Coverage>) -> Vec<Finding>
             end: (u.line, 1),
         })
         .collect()
+}
+
+/// `test --format json`.
+#[derive(Serialize)]
+struct TestsJson<'a> {
+    tests: Vec<TestJson<'a>>,
+    passed: usize,
+    failed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<&'a crate::policy_tests::Coverage>,
+}
+
+#[derive(Serialize)]
+struct TestJson<'a> {
+    jurisdiction: &'a str,
+    test: &'a str,
+    status: &'static str,
+    rule: Option<&'a str>,
+    file: &'a str,
+    line: usize,
+    detail: Option<DetailJson<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum DetailJson<'a> {
+    Fail {
+        expected: &'a str,
+        actual: &'a str,
+        citations: &'a [String],
+        trace: &'a [String],
+    },
+    Error {
+        error: String,
+    },
 }

@@ -87,7 +87,15 @@ fn csv_field(s: &str) -> String {
 pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> String {
     match format {
         TableFormat::Json => {
-            let value = serde_json::json!({ "columns": tables.columns, "table": table });
+            #[derive(serde::Serialize)]
+            struct TableJson<'a> {
+                columns: &'a [Column],
+                table: &'a Table,
+            }
+            let value = TableJson {
+                columns: &tables.columns,
+                table,
+            };
             let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
             s.push('\n');
             s
