@@ -1,8 +1,13 @@
 //! Names, types, schema and inheritance: syntax trees in, a [`Program`]
 //! out, with every error of every file reported at once.
 
+mod jurisdictions;
 mod model;
+mod overrides;
 mod resolve;
+mod rules;
+mod schema;
+mod tests;
 
 pub use resolve::parse_date;
 
