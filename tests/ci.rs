@@ -1,46 +1,11 @@
 //! The CI tooling: lints in `check`, `test --coverage`, the
 //! semantic `diff`, and the SARIF / GitHub outputs.
 
-use mandate::cli::{main_with_args, Exit};
+mod common;
+
+use common::{copy_dir, json, run, temp_dir};
+use mandate::cli::Exit;
 use std::path::{Path, PathBuf};
-
-struct Run {
-    exit: Exit,
-    out: String,
-    err: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["mandate"];
-    argv.extend_from_slice(args);
-    let exit = main_with_args(argv, &mut out, &mut err);
-    Run {
-        exit,
-        out: String::from_utf8(out).expect("utf-8"),
-        err: String::from_utf8(err).expect("utf-8"),
-    }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mandate-ci-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
 
 /// A copy of the shipped corpus with CA's duty to protect weakened from a
 /// mandatory report to a permission.
@@ -60,10 +25,6 @@ fn corpus_with_one_change(name: &str) -> PathBuf {
     );
     std::fs::write(&ca, changed).expect("write ca");
     dir
-}
-
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
 }
 
 #[test]

@@ -1,39 +1,11 @@
 //! The command line, end to end: every command, every exit code, and the
 //! bad inputs a user can type.
 
-use mandate::cli::{main_with_args, Exit};
+mod common;
+
+use common::{json, run, temp_dir};
+use mandate::cli::Exit;
 use std::path::{Path, PathBuf};
-
-struct Run {
-    exit: Exit,
-    out: String,
-    err: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["mandate"];
-    argv.extend_from_slice(args);
-    let exit = main_with_args(argv, &mut out, &mut err);
-    Run {
-        exit,
-        out: String::from_utf8(out).expect("utf-8 stdout"),
-        err: String::from_utf8(err).expect("utf-8 stderr"),
-    }
-}
-
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
-}
-
-/// A fresh directory under the system temp dir.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mandate-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 /// A copy of the shipped schema and federal baseline plus one state file.
 fn corpus_with_state(name: &str, state: &str) -> PathBuf {

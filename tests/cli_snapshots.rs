@@ -1,21 +1,9 @@
 //! What users see, end to end: exit code, stdout and stderr of the
 //! commands on a small fixture corpus, recorded together.
 
-use mandate::cli::main_with_args;
+mod common;
 
-fn run(args: &[&str]) -> String {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["mandate"];
-    argv.extend_from_slice(args);
-    let exit = main_with_args(argv, &mut out, &mut err);
-    format!(
-        "$ mandate {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        exit as i32,
-        String::from_utf8_lossy(&out),
-        String::from_utf8_lossy(&err)
-    )
-}
+use common::transcript as run;
 
 const FIXTURE: &str = "tests/fixtures/compile/ok/inheritance.policy";
 

@@ -78,29 +78,88 @@ fn snapshot(name: &str, body: &str) {
     });
 }
 
-#[test]
-fn err_fixtures_report_their_code() {
-    for stage in ["syntax", "check", "compile", "lint", "test"] {
-        for path in fixtures(stage, "err") {
-            let name = stem(&path);
-            let code = Code::parse(name.split('-').next().expect("code prefix"))
-                .unwrap_or_else(|| panic!("{name}: file name must start with a code"));
-            let a = analyse(&path);
-            let (codes, rendered) = if stage == "test" {
-                test_report(&a)
-            } else {
-                (
-                    a.diags.iter().map(|d| d.code).collect(),
-                    render_all(&a.diags, &a.sources),
-                )
-            };
-            assert!(
-                codes.contains(&code),
-                "{name}: expected {code}, got {codes:?}\n{rendered}"
-            );
-            snapshot(&format!("{stage}__err__{name}"), &rendered);
+/// One error fixture: it reports the code its name starts with, and its
+/// rendering matches the snapshot.
+fn err_fixture(stage: &str, name: &str) {
+    let path = Path::new("tests/fixtures").join(stage).join("err").join(format!("{name}.policy"));
+    let code = Code::parse(name.split('-').next().expect("code prefix"))
+        .unwrap_or_else(|| panic!("{name}: file name must start with a code"));
+    let a = analyse(&path);
+    let (codes, rendered) = if stage == "test" {
+        test_report(&a)
+    } else {
+        (
+            a.diags.iter().map(|d| d.code).collect(),
+            render_all(&a.diags, &a.sources),
+        )
+    };
+    assert!(
+        codes.contains(&code),
+        "{name}: expected {code}, got {codes:?}\n{rendered}"
+    );
+    snapshot(&format!("{stage}__err__{name}"), &rendered);
+}
+
+/// A test per fixture, so a failure names it and one can be run alone:
+/// `cargo test --test fixtures check_e017`.
+macro_rules! err_fixtures {
+    ($($test:ident: $stage:literal, $name:literal;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                err_fixture($stage, $name);
+            }
+        )*
+        /// Every file in an `err` folder has its test above.
+        #[test]
+        fn every_err_fixture_has_a_test() {
+            let listed = [$(concat!($stage, "/", $name)),*];
+            for stage in ["syntax", "check", "compile", "lint", "test"] {
+                for path in fixtures(stage, "err") {
+                    let name = format!("{stage}/{}", stem(&path));
+                    assert!(
+                        listed.contains(&name.as_str()),
+                        "{name} has no test: add it to err_fixtures! in tests/fixtures.rs"
+                    );
+                }
+            }
         }
-    }
+    };
+}
+
+err_fixtures! {
+    syntax_e001_syntax: "syntax", "E001-syntax";
+    syntax_e021_limit: "syntax", "E021-limit";
+    syntax_e022_unreadable: "syntax", "E022-unreadable";
+    check_e002_unknown_fact: "check", "E002-unknown-fact";
+    check_e003_unknown_variant: "check", "E003-unknown-variant";
+    check_e004_unknown_type: "check", "E004-unknown-type";
+    check_e005_unknown_jurisdiction: "check", "E005-unknown-jurisdiction";
+    check_e006_unknown_rule: "check", "E006-unknown-rule";
+    check_e007_type_mismatch: "check", "E007-type-mismatch";
+    check_e008_out_of_range: "check", "E008-out-of-range";
+    check_e009_duplicate: "check", "E009-duplicate";
+    check_e010_missing_cite: "check", "E010-missing-cite";
+    check_e011_extends_cycle: "check", "E011-extends-cycle";
+    check_e012_fact_comparison: "check", "E012-fact-comparison";
+    check_e013_invalid_date: "check", "E013-invalid-date";
+    check_e014_invalid_duration: "check", "E014-invalid-duration";
+    check_e015_schema: "check", "E015-schema";
+    check_e016_no_default: "check", "E016-no-default";
+    check_e018_override_cycle: "check", "E018-override-cycle";
+    check_e019_invalid_range: "check", "E019-invalid-range";
+    check_e020_invalid_code: "check", "E020-invalid-code";
+    compile_e017_conflict: "compile", "E017-conflict";
+    compile_w001_dead_rule: "compile", "W001-dead-rule";
+    lint_e025_invalid_allow: "lint", "E025-invalid-allow";
+    lint_w002_redundant_rule: "lint", "W002-redundant-rule";
+    lint_w003_unused_variant: "lint", "W003-unused-variant";
+    lint_w004_unused_fact: "lint", "W004-unused-fact";
+    lint_w005_untested_rule: "lint", "W005-untested-rule";
+    lint_w006_stale_review: "lint", "W006-stale-review";
+    lint_w007_unverified_rule: "lint", "W007-unverified-rule";
+    test_e023_test_failed: "test", "E023-test-failed";
+    test_e024_test_error: "test", "E024-test-error";
 }
 
 #[test]

@@ -1,16 +1,12 @@
 //! `compile -o` and `fmt` write atomically: a process killed at any moment
 //! leaves the old file or the complete new one, never a torn file.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::temp_dir;
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mandate-kill-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 /// Start the command, kill it after `delay`, wait for it.
 fn run_and_kill(args: &[&str], cwd: &Path, delay: Duration) {
