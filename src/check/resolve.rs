@@ -203,9 +203,6 @@ pub(super) fn range(f: usize, lo: i64, hi: i64) -> Cond {
     Cond::Atom(f, Set::Range(lo, hi))
 }
 
-/// Hours in a duration as written (`immediately` is 0), or `None` when it
-/// is not a duration.
-
 /// `YYYY-MM-DD`, when it names a real calendar day.
 pub fn parse_date(text: &str) -> Option<Date> {
     let parts: Vec<&str> = text.split('-').collect();
