@@ -77,6 +77,8 @@ pub struct Encoded(i64);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepared {
     values: Vec<Option<i64>>,
+    /// Which facts were given. Bytes, not bits: each `set` is then an
+    /// independent store, not a read-modify-write chain through one word.
     given: Vec<bool>,
     defaults: Vec<Option<i64>>,
 }
@@ -92,8 +94,14 @@ impl Prepared {
     /// Give one fact.
     #[inline]
     pub fn set(&mut self, key: FactKey, value: Encoded) {
-        self.values[key.0] = Some(value.0);
-        self.given[key.0] = true;
+        if let (Some(v), Some(g)) = (self.values.get_mut(key.0), self.given.get_mut(key.0)) {
+            *v = Some(value.0);
+            *g = true;
+        }
+    }
+
+    fn is_given(&self, col: usize) -> bool {
+        self.given.get(col).copied().unwrap_or(false)
     }
 }
 
@@ -359,14 +367,20 @@ impl Policies {
                 row: d.row,
                 index: d.outcome,
             }),
-            Err(u) => Err(DecideError::Needs {
-                facts: u
-                    .missing
-                    .iter()
-                    .map(|&c| self.columns[c].name.clone())
-                    .collect(),
-                rules: u.rules,
-            }),
+            Err(u) => Err(self.needs(u)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn needs(&self, u: crate::table::Undecided) -> DecideError {
+        DecideError::Needs {
+            facts: u
+                .missing
+                .iter()
+                .map(|&c| self.columns[c].name.clone())
+                .collect(),
+            rules: u.rules,
         }
     }
 
@@ -380,7 +394,8 @@ impl Policies {
                 .map(|v| self.columns[c].show(v))
                 .unwrap_or_default(),
         };
-        let given = (0..self.columns.len()).filter(|&c| facts.given[c]).map(show).collect();
+        let given = (0..self.columns.len()).filter(|&c| facts.is_given(c)).map(show).collect();
+        let given_mask: Vec<bool> = (0..self.columns.len()).map(|c| facts.is_given(c)).collect();
         // The slot is ready: the decision came from it.
         let table = self.slots[d.jurisdiction].ready.get().map(|r| &r.table);
         let decided = crate::table::Decided {
@@ -388,7 +403,7 @@ impl Policies {
             outcome: d.index,
         };
         let assumed = table
-            .map(|t| t.relied_on(&facts.values, &facts.given, &decided))
+            .map(|t| t.relied_on(&facts.values, &given_mask, &decided))
             .unwrap_or_default()
             .into_iter()
             .map(show)
@@ -413,11 +428,24 @@ impl Policies {
         }
     }
 
+    #[inline]
     fn ready(&self, i: usize) -> Result<&Ready, DecideError> {
-        let slot = &self.slots[i];
-        if let Some(r) = slot.ready.get() {
-            return Ok(r);
+        match self.slots.get(i).and_then(|s| s.ready.get()) {
+            Some(r) => Ok(r),
+            None => self.load_slot(i),
         }
+    }
+
+    /// First use of a built-in table: deserialize and index it.
+    #[cold]
+    #[inline(never)]
+    fn load_slot(&self, i: usize) -> Result<&Ready, DecideError> {
+        let Some(slot) = self.slots.get(i) else {
+            return Err(DecideError::UnknownJurisdiction {
+                given: format!("#{i}"),
+                suggestion: None,
+            });
+        };
         let corrupt = |reason: String| DecideError::Corrupt {
             jurisdiction: slot.code.clone(),
             reason,
