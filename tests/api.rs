@@ -220,3 +220,79 @@ fn artifacts_load_and_tampering_is_refused() {
     let err = Policies::from_artifact(&b"not json"[..]).err().expect("refused");
     assert!(err.to_string().contains("not a mandate tables file"), "{err}");
 }
+
+/// Values worth trying for a fact: every value of a bool or enum, and the
+/// ages where the shipped rules change for an integer.
+fn candidates(kind: &mandate::FactKind) -> Vec<mandate::Value> {
+    match kind {
+        mandate::FactKind::Bool => vec![true.into(), false.into()],
+        mandate::FactKind::Int { lo, hi } => [0, 10, 13, 14, 15, 16, 17, 18, 19, 21, 59, 60, 61, 64, 65, 66, 80]
+            .into_iter()
+            .filter(|v| (*lo..=*hi).contains(v))
+            .map(mandate::Value::Int)
+            .collect(),
+        mandate::FactKind::Enum { values, .. } => {
+            values.iter().map(|v| v.name.clone().into()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn the_interview_asks_only_what_matters_and_ends_at_decide() {
+    let p = embedded();
+    let schema = p.schema();
+    let codes: Vec<String> = p.jurisdictions().into_iter().map(|j| j.code).collect();
+    let mut rng = mandate::testkit::synthetic::Rng::new(11);
+    let mut pick = |n: usize| rng.below(n as u64) as usize;
+    for round in 0..300 {
+        let code = &codes[pick(codes.len())];
+        // A complete situation the interview will learn fact by fact.
+        let full: Vec<(String, mandate::Value)> = schema
+            .facts
+            .iter()
+            .map(|f| {
+                let c = candidates(&f.kind);
+                (f.name.clone(), c[pick(c.len())].clone())
+            })
+            .collect();
+        let value_of = |name: &str| full.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        let mut known = Facts::new();
+        let mut asked: Vec<String> = Vec::new();
+        let answer = loop {
+            match p.next_question(code, &known).expect("a question or an answer") {
+                mandate::Next::Answer(a) => break a,
+                mandate::Next::Question(f) => {
+                    assert!(!asked.contains(&f.name), "{code}: `{}` asked twice", f.name);
+                    // Relevant: with what is known, some value of this
+                    // fact gives a different rule than another, for some
+                    // way of filling in the rest.
+                    let mut rules = std::collections::BTreeSet::new();
+                    for fill in 0..8 {
+                        for v in candidates(&f.kind) {
+                            let mut facts = known.clone().with(f.name.clone(), v);
+                            for g in &schema.facts {
+                                if g.name != f.name && !asked.contains(&g.name) {
+                                    let c = candidates(&g.kind);
+                                    let x = if fill == 0 { value_of(&g.name).expect("full") } else { c[(fill * 7 + round) % c.len()].clone() };
+                                    facts = facts.with(g.name.clone(), x);
+                                }
+                            }
+                            rules.insert(p.decide(code, &facts).expect("complete").rule);
+                        }
+                    }
+                    assert!(rules.len() > 1, "{code}: `{}` was asked but cannot change the rule ({rules:?})", f.name);
+                    known = known.with(f.name.clone(), value_of(&f.name).expect("full"));
+                    asked.push(f.name);
+                }
+            }
+        };
+        let mut all = Facts::new();
+        for (n, v) in &full {
+            all = all.with(n.clone(), v.clone());
+        }
+        let direct = p.decide(code, &all).expect("complete facts decide");
+        assert_eq!(answer.rule, direct.rule, "{code}: after asking {asked:?}");
+        assert_eq!(answer.action, direct.action, "{code}");
+    }
+}

@@ -15,6 +15,12 @@ pub const DISCLAIMER: &str = "mandate informs; it is not legal advice. Check the
 pub struct Answer {
     /// The jurisdiction's code, e.g. `CA`.
     pub jurisdiction: String,
+    /// Its name, e.g. `California`.
+    pub name: String,
+    /// The answer in one plain sentence: "You must report this to child
+    /// protective services and law enforcement: immediately, and in
+    /// writing within 36 hours."
+    pub summary: String,
     /// What the law says to do.
     pub action: Action,
     /// Recipients, as schema names.
@@ -36,7 +42,7 @@ pub struct Answer {
     /// The facts that were given, in schema order.
     pub facts: Vec<FactValue>,
     /// The defaults the answer rests on although nobody gave them.
-    pub assumed: Vec<FactValue>,
+    pub assumed: Vec<Assumption>,
     /// Why this rule decided; present when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Trace>,
@@ -51,6 +57,18 @@ pub struct FactValue {
     pub fact: String,
     /// Its value as written in policies: `true`, `10`, `child_abuse`.
     pub value: String,
+}
+
+/// A default the answer rests on, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assumption {
+    /// The fact's name.
+    pub fact: String,
+    /// The default value, as written in policies.
+    pub value: String,
+    /// What that means: "A serious threat of physical violence was
+    /// communicated: no".
+    pub meaning: String,
 }
 
 /// A decision on the hot path: it borrows the outcome from the tables and

@@ -4,11 +4,16 @@
 //! through [`Policies`]; the compiler's stages stay inside the crate.
 
 mod answer;
+mod ask;
+mod combine;
 mod diagnostics;
 mod facts;
 mod schema;
+pub(crate) mod words;
 
-pub use answer::{Answer, DecideError, Decision, FactValue, DISCLAIMER};
+pub use ask::Next;
+pub use combine::{Combined, Merged};
+pub use answer::{Answer, Assumption, DecideError, Decision, FactValue, DISCLAIMER};
 pub use diagnostics::{Diagnostics, Problem};
 pub use facts::{Facts, FactsError, Value};
 pub use schema::{Fact, FactKind, Jurisdiction, Schema, Variant};
@@ -100,7 +105,7 @@ impl Prepared {
         }
     }
 
-    fn is_given(&self, col: usize) -> bool {
+    pub(crate) fn is_given(&self, col: usize) -> bool {
         self.given.get(col).copied().unwrap_or(false)
     }
 }
@@ -333,6 +338,23 @@ impl Policies {
         self.answer_for(jurisdiction, facts, false)
     }
 
+    /// Decide in several jurisdictions at once (telehealth: the client's
+    /// state and the clinician's): each answer, and one combined answer
+    /// with the strongest action, every recipient, the earliest deadlines,
+    /// and the places where one state forbids what another requires.
+    pub fn decide_all<S: AsRef<str>>(
+        &self,
+        jurisdictions: &[S],
+        facts: &Facts,
+        explain: bool,
+    ) -> Result<Combined, DecideError> {
+        let mut answers = Vec::with_capacity(jurisdictions.len());
+        for j in jurisdictions {
+            answers.push(self.answer_for(j.as_ref(), facts, explain)?);
+        }
+        Ok(combine::merge(answers))
+    }
+
     /// [`Policies::decide`], with the reasons: the deciding rule's
     /// condition, what held, and the stronger rules that did not match.
     pub fn explain(&self, jurisdiction: &str, facts: &Facts) -> Result<Answer, DecideError> {
@@ -402,14 +424,43 @@ impl Policies {
             row: d.row,
             outcome: d.index,
         };
+        let schema = self.schema();
         let assumed = table
             .map(|t| t.relied_on(&facts.values, &given_mask, &decided))
             .unwrap_or_default()
             .into_iter()
-            .map(show)
+            .map(|c| {
+                let FactValue { fact, value } = show(c);
+                let f = schema.fact(&fact);
+                let value_doc = f.and_then(|f| match &f.kind {
+                    FactKind::Enum { values, .. } => values
+                        .iter()
+                        .find(|v| v.name == value)
+                        .and_then(|v| v.doc.clone()),
+                    _ => None,
+                });
+                let meaning = words::meaning(
+                    f.and_then(|f| f.doc.as_deref()),
+                    &fact,
+                    &value,
+                    value_doc.as_deref(),
+                );
+                Assumption {
+                    fact,
+                    value,
+                    meaning,
+                }
+            })
             .collect();
         Answer {
             jurisdiction: self.slots[d.jurisdiction].code.clone(),
+            name: self.slots[d.jurisdiction].name.clone(),
+            summary: words::sentence(
+                o.action,
+                &o.to,
+                o.within.as_ref(),
+                o.written_within.as_ref(),
+            ),
             action: o.action,
             to: o.to.clone(),
             within: o.within.clone(),

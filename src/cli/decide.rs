@@ -1,8 +1,11 @@
-//! `mandate decide`: one situation, one answer, with its reasons.
+//! `mandate decide`: one situation in one or more jurisdictions, in plain
+//! words first, then the law behind it.
 
 use super::report::{policies, Source};
 use super::{DecideArgs, Exit, Format};
-use crate::api::{Answer, DecideError, Facts};
+use crate::api::words::wrap;
+use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};
+use serde::Serialize;
 use std::io::Write;
 
 pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
@@ -14,55 +17,136 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let facts = Facts::from_pairs(&a.facts).map_err(DecideError::from);
-    let answer = facts.and_then(|facts| {
-        if a.explain {
-            policies.explain(&a.jurisdiction, &facts)
-        } else {
-            policies.decide(&a.jurisdiction, &facts)
-        }
-    });
-    let answer = match answer {
-        Ok(answer) => answer,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            let help = match &e {
-                DecideError::UnknownJurisdiction { .. } => format!(
-                    "use a postal code (CA) or a name (California); `mandate jurisdictions` lists all {}",
-                    policies.jurisdictions().len()
-                ),
-                DecideError::Needs { .. } => "add the missing fact with --fact name=value".into(),
-                _ => e.help().into(),
-            };
-            writeln!(err, "  help: {help}")?;
-            return Ok(match e {
-                DecideError::Needs { .. } | DecideError::Corrupt { .. } => Exit::Findings,
-                _ => Exit::Usage,
-            });
-        }
+    let facts = match Facts::from_pairs(&a.facts) {
+        Ok(f) => f,
+        Err(e) => return refuse(&policies, &DecideError::from(e), &a, &Facts::new(), out, err),
     };
-    match a.format {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&answer).unwrap_or_default()
-        )?,
-        Format::Text => {
-            text(&answer, out)?;
-            let hash = policies.hash();
-            let short = hash.get(..hash.len().min(19)).unwrap_or(hash);
-            writeln!(out, "policies: {} ({short}…)", policies.origin())?;
+    let result = if a.jurisdictions.len() == 1 {
+        let j = &a.jurisdictions[0];
+        if a.explain {
+            policies.explain(j, &facts)
+        } else {
+            policies.decide(j, &facts)
         }
+        .map(Decided::One)
+    } else {
+        policies
+            .decide_all(&a.jurisdictions, &facts, a.explain)
+            .map(Decided::Many)
+    };
+    let decided = match result {
+        Ok(d) => d,
+        Err(e) => return refuse(&policies, &e, &a, &facts, out, err),
+    };
+    match (a.format, &decided) {
+        (Format::Json, Decided::One(answer)) => json(out, answer)?,
+        (Format::Json, Decided::Many(all)) => json(out, all)?,
+        (Format::Text, Decided::One(answer)) => {
+            text(answer, out)?;
+            writeln!(out, "\n{DISCLAIMER}")?;
+        }
+        (Format::Text, Decided::Many(all)) => many(all, out)?,
+    }
+    if a.format == Format::Text {
+        let hash = policies.hash();
+        let short = hash.get(..hash.len().min(19)).unwrap_or(hash);
+        writeln!(out, "policies: {} ({short}…)", policies.origin())?;
     }
     Ok(Exit::Ok)
 }
 
-fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut head = format!("{}: {}", a.jurisdiction, a.action);
-    if !a.to.is_empty() {
-        head.push_str(&format!(" to {}", a.to.join(", ")));
+enum Decided {
+    One(Answer),
+    Many(Combined),
+}
+
+fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    )
+}
+
+/// What `--format json` prints when no answer can be given: the error,
+/// and for missing facts the question to ask next.
+#[derive(Serialize)]
+struct Refusal<'a> {
+    error: String,
+    help: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_question: Option<crate::api::Fact>,
+    disclaimer: &'static str,
+}
+
+fn refuse(
+    policies: &Policies,
+    e: &DecideError,
+    a: &DecideArgs,
+    facts: &Facts,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Exit> {
+    let help = match e {
+        DecideError::Needs { .. } => "add the missing fact with --fact name=value, or let `mandate ask` ask for it",
+        _ => e.help(),
+    };
+    let code = match e {
+        DecideError::Needs { .. } | DecideError::Corrupt { .. } => Exit::Findings,
+        _ => Exit::Usage,
+    };
+    if a.format == Format::Json {
+        let next = match e {
+            DecideError::Needs { .. } => a
+                .jurisdictions
+                .iter()
+                .find_map(|j| match policies.next_question(j, facts) {
+                    Ok(Next::Question(f)) => Some(f),
+                    _ => None,
+                }),
+            _ => None,
+        };
+        json(
+            out,
+            &Refusal {
+                error: e.to_string(),
+                help,
+                needs: match e {
+                    DecideError::Needs { facts, .. } => Some(facts),
+                    _ => None,
+                },
+                next_question: next,
+                disclaimer: DISCLAIMER,
+            },
+        )?;
     }
-    writeln!(out, "{head}")?;
+    writeln!(err, "error: {e}")?;
+    writeln!(err, "  help: {help}")?;
+    Ok(code)
+}
+
+/// Terminal width for wrapping notes: `$COLUMNS`, else 100.
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|&w| w >= 40)
+        .unwrap_or(100)
+}
+
+/// One answer as a clinician reads it: the sentence, then the law.
+pub fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
+    let w = width();
+    let head = format!("{} ({}): ", a.jurisdiction, a.name);
+    let first = wrap(&format!("{head}{}", a.summary), w, "  ");
+    writeln!(out, "{first}")?;
+    let mut action = a.action.to_string();
+    if !a.to.is_empty() {
+        action.push_str(&format!(" to {}", a.to.join(", ")));
+    }
+    writeln!(out, "  action:   {action}")?;
     match (&a.within, &a.written_within) {
         (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}")?,
         (Some(w), None) => writeln!(out, "  deadline: {w}")?,
@@ -74,15 +158,16 @@ fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "  cite:     {c}")?;
     }
     for n in &a.notes {
-        writeln!(out, "  note:     {n}")?;
+        writeln!(out, "  note:     {}", wrap(n, w, "            "))?;
     }
     if let Some(u) = &a.unverified {
-        writeln!(out, "  UNVERIFIED: {u}")?;
+        writeln!(out, "  UNVERIFIED: {}", wrap(u, w, "              "))?;
     }
     if !a.assumed.is_empty() {
-        writeln!(out, "\nassumed (not given; change with --fact):")?;
+        writeln!(out, "\nAssumed (not given; the answer may change if they are wrong):")?;
         for f in &a.assumed {
-            writeln!(out, "  {} = {}", f.fact, f.value)?;
+            writeln!(out, "  {}", wrap(&f.meaning, w, "  "))?;
+            writeln!(out, "    change with --fact {}=…  (now {})", f.fact, f.value)?;
         }
     }
     if let Some(e) = &a.explain {
@@ -104,10 +189,40 @@ fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
             }
         }
         writeln!(out, "  facts:")?;
-        for f in a.facts.iter().chain(&a.assumed) {
+        for f in &a.facts {
             writeln!(out, "    {} = {}", f.fact, f.value)?;
         }
+        for f in &a.assumed {
+            writeln!(out, "    {} = {} (assumed)", f.fact, f.value)?;
+        }
     }
-    writeln!(out, "\n{}", a.disclaimer)?;
+    Ok(())
+}
+
+fn many(all: &Combined, out: &mut dyn Write) -> std::io::Result<()> {
+    for a in &all.answers {
+        text(a, out)?;
+        writeln!(out)?;
+    }
+    let m = &all.combined;
+    let head = format!("Together ({}): {}", m.jurisdictions.join(" + "), m.summary);
+    writeln!(out, "{}", wrap(&head, width(), "  "))?;
+    for c in &m.conflicts {
+        writeln!(out, "  CONFLICT: {}", wrap(c, width(), "            "))?;
+    }
+    if m.conflicts.is_empty() {
+        let mut action = m.action.to_string();
+        if !m.to.is_empty() {
+            action.push_str(&format!(" to {}", m.to.join(", ")));
+        }
+        writeln!(out, "  action:   {action}")?;
+        match (&m.within, &m.written_within) {
+            (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}")?,
+            (Some(w), None) => writeln!(out, "  deadline: {w}")?,
+            (None, Some(x)) => writeln!(out, "  deadline: in writing within {x}")?,
+            (None, None) => {}
+        }
+    }
+    writeln!(out, "\n{DISCLAIMER}")?;
     Ok(())
 }

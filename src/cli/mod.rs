@@ -2,6 +2,7 @@
 //! command writes to the given streams and returns an [`Exit`], so tests
 //! call them without spawning a process.
 
+mod ask;
 mod check;
 mod compile;
 mod decide;
@@ -90,11 +91,16 @@ pub enum Command {
         after_help = "Examples:\n  mandate check                 # ./policies, or the embedded corpus\n  mandate check policies/       # a corpus directory\n  mandate check policies/states/ca.policy   # the corpus that file belongs to\n  mandate check --format json"
     )]
     Check(CheckArgs),
-    /// Decide one situation in one jurisdiction
+    /// Decide one situation in one or more jurisdictions
     #[command(
-        after_help = "Facts not given keep their schema default (`mandate schema` lists them).\n\nExamples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j tx --fact concern=elder_abuse --fact victim_age=70 --explain\n  mandate decide -j NY --fact concern=subpoena --format json\n  mandate decide -j CA --tables tables.json --fact concern=court_order"
+        after_help = "Facts not given keep their schema default (`mandate schema` lists them).\n\nExamples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j tx --fact concern=elder_abuse --fact victim_age=70 --explain\n  mandate decide -j NY --fact concern=subpoena --format json\n  mandate decide -j california -j \"new york\" --fact concern=subpoena   # telehealth: both states\n  mandate decide -j CA --tables tables.json --fact concern=court_order"
     )]
     Decide(DecideArgs),
+    /// Ask only the questions that matter, then answer
+    #[command(
+        after_help = "Each question is one whose answer can still change the outcome; the interview stops as soon\nnone can. On a terminal, choose with the arrow keys; from a pipe, answer each question on its own\nline with a number or a value.\n\nExamples:\n  mandate ask -j TX\n  mandate ask -j california --fact concern=danger_to_others\n  printf '1\\n10\\n' | mandate ask -j CA"
+    )]
+    Ask(AskArgs),
     /// Print the compiled decision table of a jurisdiction
     #[command(
         after_help = "Rows are in priority order: the first row whose conditions hold decides.\n\nExamples:\n  mandate table CA\n  mandate table US --format markdown\n  mandate table TX --format csv > tx.csv"
@@ -154,9 +160,10 @@ pub struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DecideArgs {
-    /// Jurisdiction: two-letter postal code (any case) or US
-    #[arg(short, long)]
-    pub jurisdiction: String,
+    /// Jurisdiction: postal code in any case (CA, ca), name (California, "new york") or US.
+    /// Repeat for telehealth across states: each answer and a combined one.
+    #[arg(short = 'j', long = "jurisdiction", value_name = "CODE|NAME", required = true)]
+    pub jurisdictions: Vec<String>,
     /// A fact as name=value; repeat for each fact
     #[arg(short, long = "fact", value_name = "NAME=VALUE")]
     pub facts: Vec<String>,
@@ -166,6 +173,22 @@ pub struct DecideArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Read policies from this directory instead of the default corpus
+    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
+    pub policies: Option<PathBuf>,
+    /// Use a compiled artifact from `mandate compile`
+    #[arg(long, value_name = "FILE")]
+    pub tables: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AskArgs {
+    /// Jurisdiction: postal code in any case, name, or US
+    #[arg(short = 'j', long = "jurisdiction", value_name = "CODE|NAME")]
+    pub jurisdiction: String,
+    /// Facts already known, as name=value; they are not asked
+    #[arg(short, long = "fact", value_name = "NAME=VALUE")]
+    pub facts: Vec<String>,
+    /// Read policies from this directory instead of the built-in corpus
     #[arg(long, value_name = "DIR", conflicts_with = "tables")]
     pub policies: Option<PathBuf>,
     /// Use a compiled artifact from `mandate compile`
@@ -282,6 +305,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = match cli.command {
         Command::Check(a) => check::check(a, out, err),
         Command::Decide(a) => decide::decide(a, out, err),
+        Command::Ask(a) => ask::ask(a, out, err),
         Command::Table(a) => table::table(a, out, err),
         Command::Compile(a) => compile::compile(a, out, err),
         Command::Fmt(a) => fmt::fmt(a, out, err),

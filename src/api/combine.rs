@@ -1,0 +1,110 @@
+//! Several jurisdictions at once (telehealth: the client's state and the
+//! clinician's): each answer, and one combined answer that keeps the
+//! strictest duty of each kind and says where the states disagree.
+
+use super::answer::Answer;
+use super::words;
+use crate::table::{Action, Duration};
+use serde::Serialize;
+
+/// The answers of several jurisdictions and what they mean together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Combined {
+    /// One answer per jurisdiction, in the order asked.
+    pub answers: Vec<Answer>,
+    /// The strongest action, every recipient, the earliest deadlines, all
+    /// citations, and the disagreements.
+    pub combined: Merged,
+}
+
+/// The merged answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Merged {
+    /// The jurisdictions merged, e.g. `["CA", "NY"]`.
+    pub jurisdictions: Vec<String>,
+    /// In one sentence, or the disagreement when there is one.
+    pub summary: String,
+    /// The strongest action of any jurisdiction.
+    pub action: Action,
+    /// Every recipient any jurisdiction with that action names.
+    pub to: Vec<String>,
+    /// The earliest first-report deadline.
+    pub within: Option<Duration>,
+    /// The earliest written deadline.
+    pub written_within: Option<Duration>,
+    /// Every citation, jurisdiction by jurisdiction.
+    pub citations: Vec<String>,
+    /// Plain statements of where one jurisdiction forbids what another
+    /// requires or permits. Empty when they agree.
+    pub conflicts: Vec<String>,
+}
+
+fn earliest(ds: impl Iterator<Item = Option<Duration>>) -> Option<Duration> {
+    ds.flatten().min_by_key(Duration::hours)
+}
+
+/// Merge answers; `answers` is not empty.
+pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
+    let action = answers
+        .iter()
+        .map(|a| a.action)
+        .min()
+        .unwrap_or(Action::MustNotDisclose);
+    let acting: Vec<&Answer> = answers.iter().filter(|a| a.action == action).collect();
+    let mut to: Vec<String> = Vec::new();
+    for r in acting.iter().flat_map(|a| &a.to) {
+        if !to.contains(r) {
+            to.push(r.clone());
+        }
+    }
+    let within = earliest(acting.iter().map(|a| a.within.clone()));
+    let written_within = earliest(acting.iter().map(|a| a.written_within.clone()));
+    let citations = answers
+        .iter()
+        .flat_map(|a| a.citations.iter().map(move |c| format!("{}: {c}", a.jurisdiction)))
+        .collect();
+    let forbid: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| a.action == Action::MustNotDisclose)
+        .collect();
+    let mut conflicts = Vec::new();
+    for other in answers.iter().filter(|a| a.action != Action::MustNotDisclose) {
+        for f in &forbid {
+            let verb = match other.action {
+                Action::MustReport => "requires a report",
+                Action::MustDisclose => "requires disclosure",
+                _ => "permits disclosure",
+            };
+            conflicts.push(format!(
+                "{} ({}) {verb} ({}), but {} ({}) forbids disclosure ({}). Do not merge these: follow the stricter confidentiality rule unless the other state's duty applies to you, and get legal advice.",
+                other.name, other.jurisdiction, other.rule, f.name, f.jurisdiction, f.rule
+            ));
+        }
+    }
+    let codes: Vec<String> = answers.iter().map(|a| a.jurisdiction.clone()).collect();
+    let summary = if conflicts.is_empty() {
+        words::sentence(action, &to, within.as_ref(), written_within.as_ref())
+    } else {
+        format!(
+            "The jurisdictions disagree: {}.",
+            answers
+                .iter()
+                .map(|a| format!("{} says {}", a.jurisdiction, a.action))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
+    Combined {
+        combined: Merged {
+            jurisdictions: codes,
+            summary,
+            action,
+            to,
+            within,
+            written_within,
+            citations,
+            conflicts,
+        },
+        answers,
+    }
+}

@@ -1,0 +1,144 @@
+//! Answers in plain words for clinicians and clients, built from the
+//! schema's names and doc strings: one place, so the terminal, the JSON,
+//! the notice and the web page say the same thing.
+
+use crate::table::{Action, Duration};
+
+/// A recipient as a clinician says it: `child_protective_services` is
+/// "child protective services".
+pub fn recipient(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A deadline in words: "immediately", "within 24 hours", "within 2 days".
+pub fn deadline(d: &Duration) -> String {
+    let text = d.as_str();
+    if d.hours() == 0 {
+        return "immediately".into();
+    }
+    let (num, unit) = text.split_at(text.len().saturating_sub(1));
+    let unit = match (unit, num) {
+        ("h", "1") => "hour",
+        ("h", _) => "hours",
+        ("d", "1") => "day",
+        ("d", _) => "days",
+        ("w", "1") => "week",
+        ("w", _) => "weeks",
+        _ => return format!("within {text}"),
+    };
+    format!("within {num} {unit}")
+}
+
+/// The one sentence that opens every answer: "You must report this to
+/// child protective services and law enforcement: immediately, and in
+/// writing within 36 hours."
+pub fn sentence(
+    action: Action,
+    to: &[String],
+    within: Option<&Duration>,
+    written: Option<&Duration>,
+) -> String {
+    let to: Vec<String> = to.iter().map(|r| recipient(r)).collect();
+    let mut s = match action {
+        Action::MustReport => "You must report this".to_string(),
+        Action::MustDisclose => "You must disclose this".to_string(),
+        Action::MayDisclose => "You may disclose this".to_string(),
+        Action::MustNotDisclose => {
+            return "Keep this confidential: the law does not let you disclose it here.".into()
+        }
+    };
+    if !to.is_empty() {
+        s.push_str(&format!(" to {}", and_list(&to)));
+    }
+    if action == Action::MayDisclose {
+        s.push_str(", but you do not have to");
+    }
+    let mut when = Vec::new();
+    if let Some(w) = within {
+        when.push(deadline(w));
+    }
+    if let Some(w) = written {
+        when.push(format!("in writing {}", deadline(w)));
+    }
+    if !when.is_empty() {
+        s.push_str(": ");
+        s.push_str(&when.join(", and "));
+    }
+    s.push('.');
+    s
+}
+
+/// What an assumed value means, from the fact's doc string: "A serious
+/// threat of physical violence was communicated: no".
+pub fn meaning(doc: Option<&str>, fact: &str, value: &str, value_doc: Option<&str>) -> String {
+    let value = match value {
+        "true" => "yes",
+        "false" => "no",
+        v => value_doc.unwrap_or(v),
+    };
+    match doc {
+        Some(d) => format!("{d}: {value}"),
+        None => format!("{fact}: {value}"),
+    }
+}
+
+/// Wrap `text` to lines of `width` columns, for a first line that starts
+/// after a label as wide as `indent`, and continuation lines indented by it.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let start = indent.chars().count();
+    let mut line = start;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line > start && line + 1 + len > width {
+            out.push('\n');
+            out.push_str(indent);
+            line = start;
+        } else if line > start {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_read_as_a_clinician_would_say_them() {
+        let d = |s: &str| Duration::parse(s).expect("a duration");
+        assert_eq!(
+            sentence(
+                Action::MustReport,
+                &["child_protective_services".into(), "law_enforcement".into()],
+                Some(&d("immediately")),
+                Some(&d("36h"))
+            ),
+            "You must report this to child protective services and law enforcement: immediately, and in writing within 36 hours."
+        );
+        assert_eq!(
+            sentence(Action::MayDisclose, &["law_enforcement".into()], None, Some(&d("1d"))),
+            "You may disclose this to law enforcement, but you do not have to: in writing within 1 day."
+        );
+        assert!(sentence(Action::MustNotDisclose, &[], None, None).starts_with("Keep this confidential"));
+    }
+
+    #[test]
+    fn wrapping_keeps_words_whole() {
+        let w = wrap("one two three four five", 9, "  ");
+        assert_eq!(w, "one two\n  three\n  four\n  five");
+    }
+}
