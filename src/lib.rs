@@ -26,7 +26,7 @@
 mod api;
 
 pub use api::{
-    Answer, Assumption, Combined, DecideError, Merged, Next, Decision, Diagnostics, Encoded, Fact, FactKey, FactKind, FactValue,
+    Answer, Assumption, Combined, DecideError, Merged, Next, Notice, Decision, Diagnostics, Encoded, Fact, FactKey, FactKind, FactValue,
     Facts, FactsError, Jurisdiction, JurisdictionId, Policies, Prepared, Problem, Schema, Value,
     Variant, DISCLAIMER,
 };

@@ -234,7 +234,6 @@ fn candidates(kind: &mandate::FactKind) -> Vec<mandate::Value> {
         mandate::FactKind::Enum { values, .. } => {
             values.iter().map(|v| v.name.clone().into()).collect()
         }
-        _ => Vec::new(),
     }
 }
 

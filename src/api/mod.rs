@@ -8,10 +8,12 @@ mod ask;
 mod combine;
 mod diagnostics;
 mod facts;
+mod notice;
 mod schema;
 pub(crate) mod words;
 
 pub use ask::Next;
+pub use notice::{Footnote, Item, Notice, Section};
 pub use combine::{Combined, Merged};
 pub use answer::{Answer, Assumption, DecideError, Decision, FactValue, DISCLAIMER};
 pub use diagnostics::{Diagnostics, Problem};

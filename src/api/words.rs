@@ -5,9 +5,19 @@
 use crate::table::{Action, Duration};
 
 /// A recipient as a clinician says it: `child_protective_services` is
-/// "child protective services".
+/// "child protective services", `court` is "the court". Names the shipped
+/// schema does not know read as their words with "the".
 pub fn recipient(name: &str) -> String {
-    name.replace('_', " ")
+    match name {
+        "child_protective_services" | "adult_protective_services" | "law_enforcement" => {
+            name.replace('_', " ")
+        }
+        "potential_victim" => "the person threatened".into(),
+        "family" => "family members".into(),
+        "requester" => "whoever asked".into(),
+        "health_provider" => "a hospital or another provider".into(),
+        other => format!("the {}", other.replace('_', " ")),
+    }
 }
 
 /// "a and b", "a, b and c".

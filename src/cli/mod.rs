@@ -10,6 +10,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod fsutil;
+mod notice;
 mod jurisdictions;
 mod schema;
 mod table;
@@ -101,6 +102,11 @@ pub enum Command {
         after_help = "Each question is one whose answer can still change the outcome; the interview stops as soon\nnone can. On a terminal, choose with the arrow keys; from a pipe, answer each question on its own\nline with a number or a value.\n\nExamples:\n  mandate ask -j TX\n  mandate ask -j california --fact concern=danger_to_others\n  printf '1\\n10\\n' | mandate ask -j CA"
     )]
     Ask(AskArgs),
+    /// The limits-of-confidentiality notice to give a client at intake
+    #[command(
+        after_help = "Generated from the compiled rules: one section per concern, in plain second-person language,\nwith the statutes as numbered notes. Rules whose sources could not be verified are marked.\n\nExamples:\n  mandate notice -j CA\n  mandate notice -j CA --format html > ca.html      # self-contained, prints well\n  mandate notice -j texas --role social_worker --format markdown\n  mandate notice -j CA -j NY                          # telehealth: one notice per state"
+    )]
+    Notice(NoticeArgs),
     /// Print the compiled decision table of a jurisdiction
     #[command(
         after_help = "Rows are in priority order: the first row whose conditions hold decides.\n\nExamples:\n  mandate table CA\n  mandate table US --format markdown\n  mandate table TX --format csv > tx.csv"
@@ -188,6 +194,33 @@ pub struct AskArgs {
     /// Facts already known, as name=value; they are not asked
     #[arg(short, long = "fact", value_name = "NAME=VALUE")]
     pub facts: Vec<String>,
+    /// Read policies from this directory instead of the built-in corpus
+    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
+    pub policies: Option<PathBuf>,
+    /// Use a compiled artifact from `mandate compile`
+    #[arg(long, value_name = "FILE")]
+    pub tables: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NoticeFormat {
+    Text,
+    Markdown,
+    /// A self-contained page that prints well
+    Html,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NoticeArgs {
+    /// Jurisdiction: postal code in any case, name, or US; repeat for each state of a telehealth client
+    #[arg(short = 'j', long = "jurisdiction", value_name = "CODE|NAME", required = true)]
+    pub jurisdictions: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: NoticeFormat,
+    /// The clinician's licence (a value of `role`); the schema's default when omitted
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
     /// Read policies from this directory instead of the built-in corpus
     #[arg(long, value_name = "DIR", conflicts_with = "tables")]
     pub policies: Option<PathBuf>,
@@ -306,6 +339,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Command::Check(a) => check::check(a, out, err),
         Command::Decide(a) => decide::decide(a, out, err),
         Command::Ask(a) => ask::ask(a, out, err),
+        Command::Notice(a) => notice::notice(a, out, err),
         Command::Table(a) => table::table(a, out, err),
         Command::Compile(a) => compile::compile(a, out, err),
         Command::Fmt(a) => fmt::fmt(a, out, err),
