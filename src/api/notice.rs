@@ -331,11 +331,12 @@ impl Notice {
         for sec in &self.sections {
             s.push_str(&format!("<section>\n<h2>{}</h2>\n<ul>\n", e(&sec.heading)));
             for i in &sec.items {
-                let marks: String = i
+                let links: Vec<String> = i
                     .notes
                     .iter()
-                    .map(|n| format!("<sup><a href=\"#law-{n}\">{n}</a></sup>"))
+                    .map(|n| format!("<a href=\"#law-{n}\">{n}</a>"))
                     .collect();
+                let marks = format!("<sup>{}</sup>", links.join(","));
                 let when = if i.otherwise {
                     "Otherwise, ".to_string()
                 } else if i.when.is_empty() {
