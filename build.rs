@@ -73,7 +73,12 @@ fn main() {
             .expect("walked under policies")
             .to_string_lossy()
             .replace('\\', "/");
-        let _ = writeln!(code, "    ({:?}, include_str!({:?})),", rel, f.display().to_string());
+        let _ = writeln!(
+            code,
+            "    ({:?}, include_str!({:?})),",
+            rel,
+            f.display().to_string()
+        );
         if let Ok(text) = std::fs::read_to_string(f) {
             sources.add(format!("policies/{rel}"), text);
         }

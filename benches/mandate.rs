@@ -5,8 +5,8 @@
 //! lives in the `peers` workspace member (`cargo bench -p mandate-peers`).
 
 use criterion::{BenchmarkId, Criterion};
-use mandate::testkit::synthetic::{cycle, facts, Rng};
 use mandate::table::Tables;
+use mandate::testkit::synthetic::{cycle, facts, Rng};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -136,7 +136,13 @@ fn bench_scaling(c: &mut Criterion) {
         base.add("synthetic.policy", text);
         let opts = mandate::lint::Options::on(2026, 11, 27);
         g.bench_with_input(BenchmarkId::new("analyse", n), &base, |b, s| {
-            b.iter(|| black_box(mandate::pipeline::analyse_with(s.clone(), Vec::new(), &opts)))
+            b.iter(|| {
+                black_box(mandate::pipeline::analyse_with(
+                    s.clone(),
+                    Vec::new(),
+                    &opts,
+                ))
+            })
         });
         let tables = mandate::pipeline::analyse(base, Vec::new())
             .tables

@@ -10,7 +10,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let jurisdiction = args.next().unwrap_or_else(|| "CA".to_string());
     let pairs: Vec<String> = args.collect();
     let facts = if pairs.is_empty() {
-        Facts::new().with("concern", "child_abuse").with("victim_age", 10)
+        Facts::new()
+            .with("concern", "child_abuse")
+            .with("victim_age", 10)
     } else {
         Facts::from_pairs(&pairs)?
     };
@@ -18,7 +20,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let policies = Policies::embedded()?;
     match policies.decide(&jurisdiction, &facts) {
         Ok(answer) => {
-            println!("{}: {} {}", answer.jurisdiction, answer.action, answer.to.join(", "));
+            println!(
+                "{}: {} {}",
+                answer.jurisdiction,
+                answer.action,
+                answer.to.join(", ")
+            );
             if let Some(within) = &answer.within {
                 println!("  within {within}");
             }

@@ -26,9 +26,9 @@
 mod api;
 
 pub use api::{
-    Answer, Assumption, Combined, DecideError, Merged, Next, Notice, Decision, Diagnostics, Encoded, Fact, FactKey, FactKind, FactValue,
-    Facts, FactsError, Jurisdiction, JurisdictionId, Policies, Prepared, Problem, Schema, Value,
-    Variant, DISCLAIMER,
+    Answer, Assumption, Combined, DecideError, Decision, Diagnostics, Encoded, Fact, FactKey,
+    FactKind, FactValue, Facts, FactsError, Jurisdiction, JurisdictionId, Merged, Next, Notice,
+    Policies, Prepared, Problem, Schema, Value, Variant, DISCLAIMER,
 };
 pub use table::{Action, Duration, Miss, Trace};
 
@@ -48,7 +48,19 @@ macro_rules! stages {
 }
 
 stages!(
-    source, diag, syntax, check, compile, table, loader, pipeline, lint, policy_tests, diff, fmt, matrix,
+    source,
+    diag,
+    syntax,
+    check,
+    compile,
+    table,
+    loader,
+    pipeline,
+    lint,
+    policy_tests,
+    diff,
+    fmt,
+    matrix,
 );
 
 #[cfg(feature = "testkit")]

@@ -10,14 +10,32 @@ fn embedded() -> Policies {
 #[test]
 fn decides_california_child_abuse_with_its_reasons() {
     let p = embedded();
-    let facts = Facts::new().with("concern", "child_abuse").with("victim_age", 10);
+    let facts = Facts::new()
+        .with("concern", "child_abuse")
+        .with("victim_age", 10);
     let a = p.decide("CA", &facts).expect("decides");
     assert_eq!(a.action, Action::MustReport);
-    assert!(a.to.contains(&"child_protective_services".to_string()), "{:?}", a.to);
+    assert!(
+        a.to.contains(&"child_protective_services".to_string()),
+        "{:?}",
+        a.to
+    );
     assert_eq!(a.within.as_ref().map(|d| d.hours()), Some(0));
-    assert!(a.citations.iter().any(|c| c.contains("11166")), "{:?}", a.citations);
-    assert!(a.source.starts_with("policies/states/ca.policy:"), "{}", a.source);
-    let given: Vec<(&str, &str)> = a.facts.iter().map(|f| (f.fact.as_str(), f.value.as_str())).collect();
+    assert!(
+        a.citations.iter().any(|c| c.contains("11166")),
+        "{:?}",
+        a.citations
+    );
+    assert!(
+        a.source.starts_with("policies/states/ca.policy:"),
+        "{}",
+        a.source
+    );
+    let given: Vec<(&str, &str)> = a
+        .facts
+        .iter()
+        .map(|f| (f.fact.as_str(), f.value.as_str()))
+        .collect();
     assert_eq!(given, [("concern", "child_abuse"), ("victim_age", "10")]);
     assert!(a.explain.is_none());
 }
@@ -31,7 +49,9 @@ fn answers_name_the_defaults_they_rest_on() {
         .decide("CA", &Facts::new().with("concern", "danger_to_others"))
         .expect("decides");
     assert!(
-        a.assumed.iter().any(|f| f.fact == "threat_serious" && f.value == "false"),
+        a.assumed
+            .iter()
+            .any(|f| f.fact == "threat_serious" && f.value == "false"),
         "{:?}",
         a.assumed
     );
@@ -45,14 +65,23 @@ fn answers_name_the_defaults_they_rest_on() {
         )
         .expect("decides");
     assert_eq!(b.action, Action::MustReport);
-    assert!(b.assumed.iter().all(|f| f.fact != "threat_serious"), "{:?}", b.assumed);
+    assert!(
+        b.assumed.iter().all(|f| f.fact != "threat_serious"),
+        "{:?}",
+        b.assumed
+    );
 }
 
 #[test]
 fn facts_come_typed_or_as_json_and_errors_say_what_fits() {
     let json: Facts =
         serde_json::from_str(r#"{"concern": "child_abuse", "victim_age": 10}"#).expect("json");
-    assert_eq!(json, Facts::new().with("concern", "child_abuse").with("victim_age", 10));
+    assert_eq!(
+        json,
+        Facts::new()
+            .with("concern", "child_abuse")
+            .with("victim_age", 10)
+    );
     let p = embedded();
     match p.decide("CA", &Facts::new().with("concern", "child_abus")) {
         Err(DecideError::Facts(FactsError::BadValue { suggestion, .. })) => {
@@ -100,7 +129,10 @@ fn jurisdictions_by_code_or_name() {
     );
     match p.jurisdiction("Californa") {
         Err(DecideError::UnknownJurisdiction { suggestion, .. }) => {
-            assert_eq!(suggestion.as_deref(), Some("did you mean `California` (CA)?"))
+            assert_eq!(
+                suggestion.as_deref(),
+                Some("did you mean `California` (CA)?")
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -115,8 +147,17 @@ fn jurisdictions_by_code_or_name() {
 #[test]
 fn the_hot_path_agrees_with_decide() {
     let p = embedded();
-    let keys = ["concern", "victim_age", "threat_serious", "victim_identifiable", "role"];
-    let keys: Vec<_> = keys.iter().map(|k| p.fact_key(k).expect("a fact")).collect();
+    let keys = [
+        "concern",
+        "victim_age",
+        "threat_serious",
+        "victim_identifiable",
+        "role",
+    ];
+    let keys: Vec<_> = keys
+        .iter()
+        .map(|k| p.fact_key(k).expect("a fact"))
+        .collect();
     let mut prepared = p.prepare(&Facts::new()).expect("no facts");
     let concerns = ["child_abuse", "elder_abuse", "danger_to_others", "subpoena"];
     for j in p.jurisdictions() {
@@ -138,7 +179,12 @@ fn the_hot_path_agrees_with_decide() {
                     prepared.set(keys[4], p.encode(keys[4], "counselor").expect("value"));
                     let fast = p.decide_prepared(id, &prepared).expect("decides");
                     let full = p.decide(&j.code, &facts).expect("decides");
-                    assert_eq!(fast.rule(), full.rule, "{} {concern} {age} {serious}", j.code);
+                    assert_eq!(
+                        fast.rule(),
+                        full.rule,
+                        "{} {concern} {age} {serious}",
+                        j.code
+                    );
                     assert_eq!(fast.action(), full.action);
                     assert_eq!(p.answer(&fast, &prepared, false), full);
                 }
@@ -152,11 +198,18 @@ fn files_artifacts_and_the_built_in_corpus_agree() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/policies");
     let loaded = Policies::load(dir).expect("the shipped files load");
     let embedded = embedded();
-    let facts = Facts::new().with("concern", "elder_abuse").with("victim_age", 70);
+    let facts = Facts::new()
+        .with("concern", "elder_abuse")
+        .with("victim_age", 70);
     for j in embedded.jurisdictions() {
         let a = embedded.decide(&j.code, &facts).expect("decides");
         let b = loaded.decide(&j.code, &facts).expect("decides");
-        assert_eq!((a.action, &a.rule, &a.to), (b.action, &b.rule, &b.to), "{}", j.code);
+        assert_eq!(
+            (a.action, &a.rule, &a.to),
+            (b.action, &b.rule, &b.to),
+            "{}",
+            j.code
+        );
     }
     assert_eq!(embedded.schema(), loaded.schema());
     // The same files under the same names are the built-in corpus: same
@@ -179,7 +232,11 @@ fn a_broken_corpus_is_refused_with_diagnostics() {
         if path.extension().is_some_and(|x| x == "policy") {
             if let Err(d) = Policies::load(&path) {
                 assert!(d.errors() > 0, "{}", path.display());
-                let first = d.problems().into_iter().find(|p| p.severity == "error").expect("an error");
+                let first = d
+                    .problems()
+                    .into_iter()
+                    .find(|p| p.severity == "error")
+                    .expect("an error");
                 assert!(first.code.starts_with('E'), "{first:?}");
                 assert!(d.to_string().contains(first.code), "{d}");
                 refused += 1;
@@ -196,7 +253,9 @@ fn the_schema_carries_docs_and_defaults() {
     assert_eq!(role.default.as_deref(), Some("psychologist"));
     match &role.kind {
         mandate::FactKind::Enum { values, .. } => {
-            assert!(values.iter().any(|v| v.name == "social_worker" && v.doc.is_some()))
+            assert!(values
+                .iter()
+                .any(|v| v.name == "social_worker" && v.doc.is_some()))
         }
         other => panic!("{other:?}"),
     }
@@ -212,13 +271,25 @@ fn artifacts_load_and_tampering_is_refused() {
     let a = mandate::pipeline::analyse(loaded.sources, loaded.diags);
     let text = mandate::table::save_artifact(a.tables.as_ref().expect("compiles"));
     let p = Policies::from_artifact(text.as_bytes()).expect("an artifact loads");
-    let facts = Facts::new().with("concern", "child_abuse").with("victim_age", 10);
-    assert_eq!(p.decide("CA", &facts).expect("decides").rule, embedded().decide("CA", &facts).expect("decides").rule);
+    let facts = Facts::new()
+        .with("concern", "child_abuse")
+        .with("victim_age", 10);
+    assert_eq!(
+        p.decide("CA", &facts).expect("decides").rule,
+        embedded().decide("CA", &facts).expect("decides").rule
+    );
     let tampered = text.replacen("\"must_report\"", "\"must_not_disclose\"", 1);
-    let err = Policies::from_artifact(tampered.as_bytes()).err().expect("refused");
+    let err = Policies::from_artifact(tampered.as_bytes())
+        .err()
+        .expect("refused");
     assert!(err.to_string().contains("modified"), "{err}");
-    let err = Policies::from_artifact(&b"not json"[..]).err().expect("refused");
-    assert!(err.to_string().contains("not a mandate tables file"), "{err}");
+    let err = Policies::from_artifact(&b"not json"[..])
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("not a mandate tables file"),
+        "{err}"
+    );
 }
 
 /// Values worth trying for a fact: every value of a bool or enum, and the
@@ -226,11 +297,13 @@ fn artifacts_load_and_tampering_is_refused() {
 fn candidates(kind: &mandate::FactKind) -> Vec<mandate::Value> {
     match kind {
         mandate::FactKind::Bool => vec![true.into(), false.into()],
-        mandate::FactKind::Int { lo, hi } => [0, 10, 13, 14, 15, 16, 17, 18, 19, 21, 59, 60, 61, 64, 65, 66, 80]
-            .into_iter()
-            .filter(|v| (*lo..=*hi).contains(v))
-            .map(mandate::Value::Int)
-            .collect(),
+        mandate::FactKind::Int { lo, hi } => [
+            0, 10, 13, 14, 15, 16, 17, 18, 19, 21, 59, 60, 61, 64, 65, 66, 80,
+        ]
+        .into_iter()
+        .filter(|v| (*lo..=*hi).contains(v))
+        .map(mandate::Value::Int)
+        .collect(),
         mandate::FactKind::Enum { values, .. } => {
             values.iter().map(|v| v.name.clone().into()).collect()
         }
@@ -259,7 +332,10 @@ fn the_interview_asks_only_what_matters_and_ends_at_decide() {
         let mut known = Facts::new();
         let mut asked: Vec<String> = Vec::new();
         let answer = loop {
-            match p.next_question(code, &known).expect("a question or an answer") {
+            match p
+                .next_question(code, &known)
+                .expect("a question or an answer")
+            {
                 mandate::Next::Answer(a) => break a,
                 mandate::Next::Question(f) => {
                     assert!(!asked.contains(&f.name), "{code}: `{}` asked twice", f.name);
@@ -273,14 +349,22 @@ fn the_interview_asks_only_what_matters_and_ends_at_decide() {
                             for g in &schema.facts {
                                 if g.name != f.name && !asked.contains(&g.name) {
                                     let c = candidates(&g.kind);
-                                    let x = if fill == 0 { value_of(&g.name).expect("full") } else { c[(fill * 7 + round) % c.len()].clone() };
+                                    let x = if fill == 0 {
+                                        value_of(&g.name).expect("full")
+                                    } else {
+                                        c[(fill * 7 + round) % c.len()].clone()
+                                    };
                                     facts = facts.with(g.name.clone(), x);
                                 }
                             }
                             rules.insert(p.decide(code, &facts).expect("complete").rule);
                         }
                     }
-                    assert!(rules.len() > 1, "{code}: `{}` was asked but cannot change the rule ({rules:?})", f.name);
+                    assert!(
+                        rules.len() > 1,
+                        "{code}: `{}` was asked but cannot change the rule ({rules:?})",
+                        f.name
+                    );
                     known = known.with(f.name.clone(), value_of(&f.name).expect("full"));
                     asked.push(f.name);
                 }

@@ -72,8 +72,17 @@ fn decide_is_case_insensitive_and_deterministic() {
     ]);
     assert_eq!(a.exit, Exit::Ok);
     assert_eq!(a.out, b.out);
-    assert!(a.out.starts_with("CA (California): You must disclose this to the court."), "{}", a.out);
-    assert!(a.out.contains("  action:   must_disclose to court"), "{}", a.out);
+    assert!(
+        a.out
+            .starts_with("CA (California): You must disclose this to the court."),
+        "{}",
+        a.out
+    );
+    assert!(
+        a.out.contains("  action:   must_disclose to court"),
+        "{}",
+        a.out
+    );
     assert_eq!(
         a.out.matches("not legal advice").count(),
         1,

@@ -8,15 +8,48 @@ use mandate::cli::Exit;
 
 #[test]
 fn decide_opens_with_a_sentence_and_names_every_assumption() {
-    let r = run(&["decide", "-j", "california", "--fact", "concern=danger_to_others"]);
+    let r = run(&[
+        "decide",
+        "-j",
+        "california",
+        "--fact",
+        "concern=danger_to_others",
+    ]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     let first = r.out.lines().next().expect("a first line");
-    assert!(first.starts_with("CA (California): Keep this confidential"), "{first}");
-    for fact in ["threat_serious", "victim_identifiable", "threat_imminent", "role"] {
-        assert!(r.out.contains(&format!("--fact {fact}=")), "{fact} not named:\n{}", r.out);
+    assert!(
+        first.starts_with("CA (California): Keep this confidential"),
+        "{first}"
+    );
+    for fact in [
+        "threat_serious",
+        "victim_identifiable",
+        "threat_imminent",
+        "role",
+    ] {
+        assert!(
+            r.out.contains(&format!("--fact {fact}=")),
+            "{fact} not named:\n{}",
+            r.out
+        );
     }
-    assert!(r.out.contains("A serious threat of physical violence was communicated: no"), "{}", r.out);
-    let j = run(&["decide", "-j", "CA", "--fact", "concern=child_abuse", "--fact", "victim_age=10", "--format", "json"]);
+    assert!(
+        r.out
+            .contains("A serious threat of physical violence was communicated: no"),
+        "{}",
+        r.out
+    );
+    let j = run(&[
+        "decide",
+        "-j",
+        "CA",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=10",
+        "--format",
+        "json",
+    ]);
     let v = json(&j.out);
     assert_eq!(
         v["summary"],
@@ -28,30 +61,72 @@ fn decide_opens_with_a_sentence_and_names_every_assumption() {
 
 #[test]
 fn several_states_give_each_answer_and_a_combined_one() {
-    let r = run(&["decide", "-j", "CA", "-j", "NY", "--fact", "concern=subpoena", "--format", "json"]);
+    let r = run(&[
+        "decide",
+        "-j",
+        "CA",
+        "-j",
+        "NY",
+        "--fact",
+        "concern=subpoena",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     let v = json(&r.out);
     let answers = v["answers"].as_array().expect("answers");
     assert_eq!(answers.len(), 2);
     assert_eq!(answers[0]["jurisdiction"], "CA");
     assert_eq!(answers[1]["jurisdiction"], "NY");
-    assert_eq!(v["combined"]["jurisdictions"], serde_json::json!(["CA", "NY"]));
+    assert_eq!(
+        v["combined"]["jurisdictions"],
+        serde_json::json!(["CA", "NY"])
+    );
     // Texas follows HIPAA's permission for a subpoena with assurances;
     // California's privilege forbids it: the combined answer says so.
     let c = run(&[
-        "decide", "-j", "TX", "-j", "CA", "--fact", "concern=subpoena", "--fact", "subpoena_assurances=true",
+        "decide",
+        "-j",
+        "TX",
+        "-j",
+        "CA",
+        "--fact",
+        "concern=subpoena",
+        "--fact",
+        "subpoena_assurances=true",
     ]);
     assert_eq!(c.exit, Exit::Ok, "{}", c.err);
-    assert!(c.out.contains("Together (TX + CA): The jurisdictions disagree"), "{}", c.out);
-    assert!(c.out.contains("CONFLICT: Texas (TX) permits disclosure"), "{}", c.out);
+    assert!(
+        c.out
+            .contains("Together (TX + CA): The jurisdictions disagree"),
+        "{}",
+        c.out
+    );
+    assert!(
+        c.out.contains("CONFLICT: Texas (TX) permits disclosure"),
+        "{}",
+        c.out
+    );
     // Agreeing states merge: strongest action, every recipient, earliest deadline.
     let m = run(&[
-        "decide", "-j", "CA", "-j", "TX", "--fact", "concern=child_abuse", "--fact", "victim_age=10", "--format", "json",
+        "decide",
+        "-j",
+        "CA",
+        "-j",
+        "TX",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=10",
+        "--format",
+        "json",
     ]);
     let v = json(&m.out);
     assert_eq!(v["combined"]["action"], "must_report");
     assert_eq!(v["combined"]["within"], "immediately");
-    assert!(v["combined"]["conflicts"].as_array().is_some_and(Vec::is_empty));
+    assert!(v["combined"]["conflicts"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
 }
 
 #[test]
@@ -67,12 +142,24 @@ fn jurisdictions_by_any_case_or_name_and_near_names_suggested() {
     assert_eq!(pr.exit, Exit::Usage);
     assert!(!pr.err.contains("did you mean"), "PR is not AR: {}", pr.err);
     let typo = run(&["decide", "-j", "Texsa", "--fact", "concern=subpoena"]);
-    assert!(typo.err.contains("did you mean `Texas` (TX)?"), "{}", typo.err);
+    assert!(
+        typo.err.contains("did you mean `Texas` (TX)?"),
+        "{}",
+        typo.err
+    );
 }
 
 #[test]
 fn missing_facts_in_json_name_the_next_question() {
-    let r = run(&["decide", "-j", "CA", "--fact", "concern=child_abuse", "--format", "json"]);
+    let r = run(&[
+        "decide",
+        "-j",
+        "CA",
+        "--fact",
+        "concern=child_abuse",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.exit, Exit::Findings);
     let v = json(&r.out);
     assert_eq!(v["needs"], serde_json::json!(["victim_age"]));
@@ -81,7 +168,11 @@ fn missing_facts_in_json_name_the_next_question() {
 
 #[test]
 fn notices_for_three_states() {
-    for (code, role) in [("CA", None), ("NY", Some("social_worker")), ("TX", Some("counselor"))] {
+    for (code, role) in [
+        ("CA", None),
+        ("NY", Some("social_worker")),
+        ("TX", Some("counselor")),
+    ] {
         let mut args = vec!["notice", "-j", code, "--format", "markdown"];
         if let Some(r) = role {
             args.extend(["--role", r]);
@@ -108,16 +199,27 @@ fn every_jurisdiction_renders_a_notice_in_every_format() {
         let t = run(&["notice", "-j", code]);
         assert_eq!(t.exit, Exit::Ok, "{code}: {}", t.err);
         // Every concern of the schema has its section, and the law its notes.
-        for heading in ["child is being abused", "harm another person", "subpoena", "court orders"] {
+        for heading in [
+            "child is being abused",
+            "harm another person",
+            "subpoena",
+            "court orders",
+        ] {
             assert!(t.out.contains(heading), "{code}: no `{heading}` section");
         }
         assert!(t.out.contains("minimum necessary"), "{code}");
         assert!(t.out.contains("supervisor or a colleague"), "{code}");
         assert!(t.out.contains("[1]"), "{code}: no citations");
         let h = run(&["notice", "-j", code, "--format", "html"]);
-        assert!(h.out.starts_with("<!doctype html>") && h.out.ends_with("</html>\n"), "{code}");
+        assert!(
+            h.out.starts_with("<!doctype html>") && h.out.ends_with("</html>\n"),
+            "{code}"
+        );
         assert!(h.out.contains("@media print"), "{code}: no print styles");
-        assert!(!h.out.contains("src=\"http") && !h.out.contains("href=\"http"), "{code}: external asset");
+        assert!(
+            !h.out.contains("src=\"http") && !h.out.contains("href=\"http"),
+            "{code}: external asset"
+        );
     }
 }
 
@@ -147,7 +249,11 @@ fn ask_asks_only_what_matters_then_answers() {
         .expect("answers");
     let out = child.wait_with_output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.starts_with("What prompted the question"), "{text}");
     assert!(text.contains("Age of the person at risk"), "{text}");
     // Two answers decide it: no third question (threat, role, …) is asked.

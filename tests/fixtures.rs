@@ -81,7 +81,10 @@ fn snapshot(name: &str, body: &str) {
 /// One error fixture: it reports the code its name starts with, and its
 /// rendering matches the snapshot.
 fn err_fixture(stage: &str, name: &str) {
-    let path = Path::new("tests/fixtures").join(stage).join("err").join(format!("{name}.policy"));
+    let path = Path::new("tests/fixtures")
+        .join(stage)
+        .join("err")
+        .join(format!("{name}.policy"));
     let code = Code::parse(name.split('-').next().expect("code prefix"))
         .unwrap_or_else(|| panic!("{name}: file name must start with a code"));
     let a = analyse(&path);

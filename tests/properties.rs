@@ -335,7 +335,10 @@ fn generated_policies_mostly_compile() {
         let mut sources = mandate::source::Sources::new();
         sources.add("schema.policy", SCHEMA);
         sources.add("generated.policy", render(&parent, &child));
-        if mandate::pipeline::analyse(sources, Vec::new()).tables.is_some() {
+        if mandate::pipeline::analyse(sources, Vec::new())
+            .tables
+            .is_some()
+        {
             ok += 1;
         }
     }

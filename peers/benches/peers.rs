@@ -5,8 +5,8 @@
 
 use cedar_policy::{Authorizer, Context, Entities, EntityUid, PolicySet, Request};
 use criterion::Criterion;
-use mandate::testkit::synthetic::{cycle, facts, Rng};
 use mandate::table::Tables;
+use mandate::testkit::synthetic::{cycle, facts, Rng};
 use mandate_peers::{california, cedar, facts_json, rego};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::vm::RegoVM;
@@ -103,7 +103,10 @@ fn main() {
                 .enumerate()
                 .filter_map(|(c, x)| {
                     let shown = tables.columns[c].show((*x)?);
-                    Some((keys[c], api.encode(keys[c], shown).expect("a value of the fact")))
+                    Some((
+                        keys[c],
+                        api.encode(keys[c], shown).expect("a value of the fact"),
+                    ))
                 })
                 .collect()
         })

@@ -56,17 +56,15 @@ impl Policies {
             .rows
             .iter()
             .filter(|row| {
-                row.tests.iter().all(|t| {
-                    known_values[t.col as usize].is_none_or(|v| t.set.contains(v))
-                })
+                row.tests
+                    .iter()
+                    .all(|t| known_values[t.col as usize].is_none_or(|v| t.set.contains(v)))
             })
             .flat_map(|row| row.tests.iter().map(|t| t.col as usize))
             .find(|c| relevant.contains(c))
             .or_else(|| relevant.first().copied());
         match pick {
-            Some(c) => Ok(Next::Question(
-                self.schema().facts.swap_remove(c),
-            )),
+            Some(c) => Ok(Next::Question(self.schema().facts.swap_remove(c))),
             // Different rules but no fact separates them: cannot happen
             // on a partition; answer rather than loop.
             None => self.final_answer(j, columns, &prepared, &consistent),

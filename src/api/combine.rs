@@ -61,14 +61,21 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
     let written_within = earliest(acting.iter().map(|a| a.written_within.clone()));
     let citations = answers
         .iter()
-        .flat_map(|a| a.citations.iter().map(move |c| format!("{}: {c}", a.jurisdiction)))
+        .flat_map(|a| {
+            a.citations
+                .iter()
+                .map(move |c| format!("{}: {c}", a.jurisdiction))
+        })
         .collect();
     let forbid: Vec<&Answer> = answers
         .iter()
         .filter(|a| a.action == Action::MustNotDisclose)
         .collect();
     let mut conflicts = Vec::new();
-    for other in answers.iter().filter(|a| a.action != Action::MustNotDisclose) {
+    for other in answers
+        .iter()
+        .filter(|a| a.action != Action::MustNotDisclose)
+    {
         for f in &forbid {
             let verb = match other.action {
                 Action::MustReport => "requires a report",

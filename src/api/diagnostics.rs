@@ -64,7 +64,12 @@ impl Diagnostics {
         self.items
             .iter()
             .map(|d| {
-                let at = d.primary().map(|s| (self.sources.get(s.file).name.clone(), self.sources.line_col(s)));
+                let at = d.primary().map(|s| {
+                    (
+                        self.sources.get(s.file).name.clone(),
+                        self.sources.line_col(s),
+                    )
+                });
                 Problem {
                     code: d.code.as_str(),
                     severity: match d.severity() {
@@ -97,7 +102,12 @@ impl fmt::Debug for Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} error(s), {} warning(s)", self.errors(), self.warnings())?;
+        write!(
+            f,
+            "{} error(s), {} warning(s)",
+            self.errors(),
+            self.warnings()
+        )?;
         if let Some(p) = self.problems().into_iter().find(|p| p.severity == "error") {
             write!(f, "; first: {} {}", p.code, p.message)?;
             if let (Some(file), Some(line)) = (&p.file, p.line) {
@@ -115,7 +125,9 @@ impl miette::Diagnostic for Diagnostics {
         Some(Box::new("mandate::policies"))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("run `mandate check` on the policies for every diagnostic"))
+        Some(Box::new(
+            "run `mandate check` on the policies for every diagnostic",
+        ))
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
         Some(Box::new(

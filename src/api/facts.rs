@@ -247,7 +247,9 @@ impl<'de> Deserialize<'de> for Facts {
         impl<'de> Visitor<'de> for FactsVisitor {
             type Value = Facts;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of facts: {\"concern\": \"child_abuse\", \"victim_age\": 10}")
+                f.write_str(
+                    "an object of facts: {\"concern\": \"child_abuse\", \"victim_age\": 10}",
+                )
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Facts, A::Error> {
                 let mut facts = Facts::new();

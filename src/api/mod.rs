@@ -12,12 +12,12 @@ mod notice;
 mod schema;
 pub(crate) mod words;
 
-pub use ask::Next;
-pub use notice::{Footnote, Item, Notice, Section};
-pub use combine::{Combined, Merged};
 pub use answer::{Answer, Assumption, DecideError, Decision, FactValue, DISCLAIMER};
+pub use ask::Next;
+pub use combine::{Combined, Merged};
 pub use diagnostics::{Diagnostics, Problem};
 pub use facts::{Facts, FactsError, Value};
+pub use notice::{Footnote, Item, Notice, Section};
 pub use schema::{Fact, FactKind, Jurisdiction, Schema, Variant};
 
 use crate::diag::{did_you_mean, Code, Diagnostic};
@@ -172,7 +172,12 @@ impl Policies {
         let tables = crate::table::parse_artifact(&bytes, "the tables")
             .map_err(|e| fail(e.to_string(), e.help()))?;
         let hash = crate::table::artifact_hash(&tables);
-        Ok(Policies::from_tables(tables, hash, "tables file".into(), None))
+        Ok(Policies::from_tables(
+            tables,
+            hash,
+            "tables file".into(),
+            None,
+        ))
     }
 
     fn from_sources(loaded: Loaded) -> Result<Policies, Diagnostics> {
@@ -181,7 +186,12 @@ impl Policies {
             Some(tables) => {
                 let hash = crate::table::artifact_hash(&tables);
                 let warnings = Diagnostics::new(a.diags, a.sources);
-                Ok(Policies::from_tables(tables, hash, "policies".into(), Some(warnings)))
+                Ok(Policies::from_tables(
+                    tables,
+                    hash,
+                    "policies".into(),
+                    Some(warnings),
+                ))
             }
             None => Err(Diagnostics::new(a.diags, a.sources)),
         }
@@ -286,9 +296,11 @@ impl Policies {
     /// (`California`, `new york`).
     pub fn jurisdiction(&self, given: &str) -> Result<JurisdictionId, DecideError> {
         let wanted = normalize(given);
-        if let Some(i) = self.slots.iter().position(|s| {
-            s.code.eq_ignore_ascii_case(given.trim()) || normalize(&s.name) == wanted
-        }) {
+        if let Some(i) = self
+            .slots
+            .iter()
+            .position(|s| s.code.eq_ignore_ascii_case(given.trim()) || normalize(&s.name) == wanted)
+        {
             return Ok(JurisdictionId(i));
         }
         // A two-letter miss is a code nobody has; the nearest code would
@@ -418,7 +430,10 @@ impl Policies {
                 .map(|v| self.columns[c].show(v))
                 .unwrap_or_default(),
         };
-        let given = (0..self.columns.len()).filter(|&c| facts.is_given(c)).map(show).collect();
+        let given = (0..self.columns.len())
+            .filter(|&c| facts.is_given(c))
+            .map(show)
+            .collect();
         let given_mask: Vec<bool> = (0..self.columns.len()).map(|c| facts.is_given(c)).collect();
         // The slot is ready: the decision came from it.
         let table = self.slots[d.jurisdiction].ready.get().map(|r| &r.table);

@@ -71,9 +71,16 @@ const GENERAL: [&str; 5] = [
 /// concerns use their doc string.
 fn heading(concern: &str, doc: Option<&str>) -> String {
     match concern {
-        "child_abuse" => "If you tell me, or I come to suspect, that a child is being abused or neglected".into(),
-        "elder_abuse" => "If I come to suspect that an older person is being abused, neglected or exploited".into(),
-        "dependent_adult_abuse" => "If I come to suspect that a dependent or vulnerable adult is being abused".into(),
+        "child_abuse" => {
+            "If you tell me, or I come to suspect, that a child is being abused or neglected".into()
+        }
+        "elder_abuse" => {
+            "If I come to suspect that an older person is being abused, neglected or exploited"
+                .into()
+        }
+        "dependent_adult_abuse" => {
+            "If I come to suspect that a dependent or vulnerable adult is being abused".into()
+        }
         "danger_to_others" => "If you threaten to seriously harm another person".into(),
         "danger_to_self" => "If you are at risk of seriously harming yourself".into(),
         "court_order" => "If a court orders me to disclose your records or to testify".into(),
@@ -94,11 +101,17 @@ fn what(o: &Outcome) -> String {
     let mut s = match o.action {
         Action::MustReport => format!("the law requires me to report it{to}"),
         Action::MustDisclose => format!("the law requires me to disclose it{to}"),
-        Action::MayDisclose => format!("the law allows me to disclose it{to}, but does not require it"),
+        Action::MayDisclose => {
+            format!("the law allows me to disclose it{to}, but does not require it")
+        }
         Action::MustNotDisclose => "I will keep it confidential".into(),
     };
     match (&o.within, &o.written_within) {
-        (Some(w), Some(x)) => s.push_str(&format!(", {}, with a written report {}", deadline(w), deadline(x))),
+        (Some(w), Some(x)) => s.push_str(&format!(
+            ", {}, with a written report {}",
+            deadline(w),
+            deadline(x)
+        )),
         (Some(w), None) => s.push_str(&format!(", {}", deadline(w))),
         (None, Some(x)) => s.push_str(&format!(", with a written report {}", deadline(x))),
         (None, None) => {}
@@ -113,14 +126,21 @@ fn conditions(columns: &[Column], tests: &[crate::table::Test], skip: &[usize]) 
         .filter(|t| !skip.contains(&(t.col as usize)))
         .map(|t| {
             let col = &columns[t.col as usize];
-            let doc = col.doc.clone().unwrap_or_else(|| col.name.replace('_', " "));
+            let doc = col
+                .doc
+                .clone()
+                .unwrap_or_else(|| col.name.replace('_', " "));
             let lower = lowercase_first(&doc);
             match (&col.ty, t.set) {
                 (ColumnType::Bool, Set::Mask(0b10)) => lower,
                 (ColumnType::Bool, Set::Mask(0b01)) => format!("not: {lower}"),
                 (ColumnType::Int { lo, hi }, Set::Range(a, b)) => {
                     let (subject, less, more) = if col.name == "victim_age" {
-                        ("the person at risk is".to_string(), "or younger", "or older")
+                        (
+                            "the person at risk is".to_string(),
+                            "or younger",
+                            "or older",
+                        )
                     } else {
                         (format!("{lower}:"), "or less", "or more")
                     };
@@ -158,7 +178,9 @@ impl Policies {
         let concern_col = col("concern");
         let role_col = col("role");
         let role_value = match (role_col, role) {
-            (Some(c), Some(r)) => Some(super::facts::encode(&columns[c], &r.into()).map_err(DecideError::from)?),
+            (Some(c), Some(r)) => {
+                Some(super::facts::encode(&columns[c], &r.into()).map_err(DecideError::from)?)
+            }
             (Some(c), None) => columns[c].default,
             _ => None,
         };
@@ -266,9 +288,15 @@ fn reachable<'t>(
 impl Notice {
     /// Plain text, for a terminal or an email.
     pub fn text(&self) -> String {
-        let mut s = format!("Limits of confidentiality — {} ({})\n", self.name, self.jurisdiction);
+        let mut s = format!(
+            "Limits of confidentiality — {} ({})\n",
+            self.name, self.jurisdiction
+        );
         if !self.role.is_empty() {
-            s.push_str(&format!("For clients of a {}.\n", self.role.replace('_', " ")));
+            s.push_str(&format!(
+                "For clients of a {}.\n",
+                self.role.replace('_', " ")
+            ));
         }
         s.push('\n');
         for g in &self.general {
@@ -277,7 +305,10 @@ impl Notice {
         for sec in &self.sections {
             s.push_str(&format!("{}:\n", sec.heading));
             for i in &sec.items {
-                s.push_str(&format!("  - {}\n", super::words::wrap(&item_line(i, "[", "]", " (unverified)"), 78, "    ")));
+                s.push_str(&format!(
+                    "  - {}\n",
+                    super::words::wrap(&item_line(i, "[", "]", " (unverified)"), 78, "    ")
+                ));
             }
             s.push('\n');
         }
@@ -291,9 +322,15 @@ impl Notice {
 
     /// Markdown, for a clinic's website or intake packet.
     pub fn markdown(&self) -> String {
-        let mut s = format!("# Limits of confidentiality — {} ({})\n\n", self.name, self.jurisdiction);
+        let mut s = format!(
+            "# Limits of confidentiality — {} ({})\n\n",
+            self.name, self.jurisdiction
+        );
         if !self.role.is_empty() {
-            s.push_str(&format!("*For clients of a {}.*\n\n", self.role.replace('_', " ")));
+            s.push_str(&format!(
+                "*For clients of a {}.*\n\n",
+                self.role.replace('_', " ")
+            ));
         }
         for g in &self.general {
             s.push_str(&format!("{g}\n\n"));
@@ -301,7 +338,10 @@ impl Notice {
         for sec in &self.sections {
             s.push_str(&format!("## {}\n\n", sec.heading));
             for i in &sec.items {
-                s.push_str(&format!("- {}\n", item_line(i, "[^", "]", " *(unverified)*")));
+                s.push_str(&format!(
+                    "- {}\n",
+                    item_line(i, "[^", "]", " *(unverified)*")
+                ));
             }
             s.push('\n');
         }
@@ -318,11 +358,21 @@ impl Notice {
         let mut s = String::new();
         s.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        s.push_str(&format!("<title>Limits of confidentiality — {}</title>\n", e(&self.name)));
+        s.push_str(&format!(
+            "<title>Limits of confidentiality — {}</title>\n",
+            e(&self.name)
+        ));
         s.push_str("<style>\nbody{font:16px/1.5 Georgia,'Times New Roman',serif;color:#111;max-width:42rem;margin:2rem auto;padding:0 1rem}\nh1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin:1.4rem 0 .4rem}\n.role{color:#333;font-style:italic}.unverified{color:#7a2e00;font-size:.9em}\nsup a{text-decoration:none;color:#1a4d8f}ol.law{font-size:.9rem}footer{margin-top:2rem;border-top:1px solid #888;padding-top:.6rem;font-size:.9rem}\n.sign{margin-top:2.5rem}.sign span{display:inline-block;width:45%;border-top:1px solid #111;margin-right:4%;padding-top:.2rem;font-size:.9rem}\n@media print{body{margin:0;max-width:none;font-size:11pt}a{color:#111}h2{break-after:avoid}li{break-inside:avoid}}\n</style>\n</head>\n<body>\n<main>\n");
-        s.push_str(&format!("<h1>Limits of confidentiality</h1>\n<p class=\"role\">{} ({})", e(&self.name), e(&self.jurisdiction)));
+        s.push_str(&format!(
+            "<h1>Limits of confidentiality</h1>\n<p class=\"role\">{} ({})",
+            e(&self.name),
+            e(&self.jurisdiction)
+        ));
         if !self.role.is_empty() {
-            s.push_str(&format!(" — for clients of a {}", e(&self.role.replace('_', " "))));
+            s.push_str(&format!(
+                " — for clients of a {}",
+                e(&self.role.replace('_', " "))
+            ));
         }
         s.push_str("</p>\n");
         for g in &self.general {
@@ -349,22 +399,38 @@ impl Notice {
                 } else {
                     ""
                 };
-                s.push_str(&format!("<li>{when}{}.{marks}{unverified}</li>\n", e(&i.what)));
+                s.push_str(&format!(
+                    "<li>{when}{}.{marks}{unverified}</li>\n",
+                    e(&i.what)
+                ));
             }
             s.push_str("</ul>\n</section>\n");
         }
         s.push_str("<h2>The law</h2>\n<ol class=\"law\">\n");
         for f in &self.footnotes {
-            s.push_str(&format!("<li id=\"law-{}\">{}</li>\n", f.number, e(&f.citation)));
+            s.push_str(&format!(
+                "<li id=\"law-{}\">{}</li>\n",
+                f.number,
+                e(&f.citation)
+            ));
         }
-        s.push_str("</ol>\n<p class=\"sign\"><span>Client</span><span>Clinician and date</span></p>\n");
-        s.push_str(&format!("</main>\n<footer>{}</footer>\n</body>\n</html>\n", e(self.disclaimer)));
+        s.push_str(
+            "</ol>\n<p class=\"sign\"><span>Client</span><span>Clinician and date</span></p>\n",
+        );
+        s.push_str(&format!(
+            "</main>\n<footer>{}</footer>\n</body>\n</html>\n",
+            e(self.disclaimer)
+        ));
         s
     }
 }
 
 fn item_line(i: &Item, open: &str, close: &str, unverified: &str) -> String {
-    let marks: String = i.notes.iter().map(|n| format!("{open}{n}{close}")).collect();
+    let marks: String = i
+        .notes
+        .iter()
+        .map(|n| format!("{open}{n}{close}"))
+        .collect();
     let when = if i.when.is_empty() {
         String::new()
     } else {
@@ -374,11 +440,16 @@ fn item_line(i: &Item, open: &str, close: &str, unverified: &str) -> String {
         format!("Otherwise, {}", i.what)
     } else if i.when.is_empty() {
         let mut c = i.what.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
     } else {
         i.what.clone()
     };
-    format!("{when}{what}.{marks}{}", if i.unverified { unverified } else { "" })
+    format!(
+        "{when}{what}.{marks}{}",
+        if i.unverified { unverified } else { "" }
+    )
 }
 
 /// Text as HTML: the five characters that matter.

@@ -143,7 +143,8 @@ mod tests {
             sentence(Action::MayDisclose, &["law_enforcement".into()], None, Some(&d("1d"))),
             "You may disclose this to law enforcement, but you do not have to: in writing within 1 day."
         );
-        assert!(sentence(Action::MustNotDisclose, &[], None, None).starts_with("Keep this confidential"));
+        assert!(sentence(Action::MustNotDisclose, &[], None, None)
+            .starts_with("Keep this confidential"));
     }
 
     #[test]

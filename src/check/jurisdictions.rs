@@ -165,7 +165,11 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn check_extends_cycles(&mut self, defs: &mut [JurisdictionDef], broken: &mut [bool]) {
+    pub(super) fn check_extends_cycles(
+        &mut self,
+        defs: &mut [JurisdictionDef],
+        broken: &mut [bool],
+    ) {
         for start in 0..defs.len() {
             let mut seen = vec![start];
             let mut cur = start;

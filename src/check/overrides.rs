@@ -8,7 +8,12 @@ use crate::syntax::ast;
 use std::collections::HashMap;
 
 impl Checker<'_> {
-    pub(super) fn resolve_overrides(&mut self, defs: &mut [JurisdictionDef], i: usize, j: &ast::Jurisdiction) {
+    pub(super) fn resolve_overrides(
+        &mut self,
+        defs: &mut [JurisdictionDef],
+        i: usize,
+        j: &ast::Jurisdiction,
+    ) {
         let chain = chain_of(defs, i);
         // Name -> index per jurisdiction of the chain: large jurisdictions
         // must not search their rules once per `overrides`.

@@ -33,13 +33,23 @@ pub(super) fn empty_range(lo: &ast::Int, hi: &ast::Int) -> Diagnostic {
 }
 
 /// A name defined twice: the second place is the error, the first is shown.
-pub(super) fn duplicate(msg: impl Into<String>, second: Span, first: Span, help: &str) -> Diagnostic {
+pub(super) fn duplicate(
+    msg: impl Into<String>,
+    second: Span,
+    first: Span,
+    help: &str,
+) -> Diagnostic {
     err(Code::Duplicate, msg, second, "defined again")
         .label(first, "first here")
         .help(help)
 }
 
-pub(super) fn err(code: Code, msg: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+pub(super) fn err(
+    code: Code,
+    msg: impl Into<String>,
+    span: Span,
+    label: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::new(code, msg).label(span, label)
 }
 
@@ -105,7 +115,6 @@ impl<'a> Checker<'a> {
         })
     }
 }
-
 
 pub(super) fn dfs(
     defs: &[JurisdictionDef],

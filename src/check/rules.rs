@@ -70,7 +70,11 @@ impl Checker<'_> {
         rules
     }
 
-    pub(super) fn check_recipients(&mut self, schema: &Schema, to: &[ast::Ident]) -> Option<Vec<usize>> {
+    pub(super) fn check_recipients(
+        &mut self,
+        schema: &Schema,
+        to: &[ast::Ident],
+    ) -> Option<Vec<usize>> {
         let en = schema.recipients();
         let mut out = Vec::new();
         let mut ok = true;
@@ -158,7 +162,11 @@ impl Checker<'_> {
         found
     }
 
-    pub(super) fn check_comparison(&mut self, schema: &Schema, c: &ast::Comparison) -> Option<Cond> {
+    pub(super) fn check_comparison(
+        &mut self,
+        schema: &Schema,
+        c: &ast::Comparison,
+    ) -> Option<Cond> {
         let f = self.lookup_fact(schema, &c.fact)?;
         let fact = schema.facts[f].clone();
         let dom = schema.domain(f);

@@ -4,7 +4,7 @@
 use super::decide::text;
 use super::report::{pick, policies, Source};
 use super::{AskArgs, Exit};
-use crate::api::{Facts, FactKind, Fact, Next, DISCLAIMER};
+use crate::api::{Fact, FactKind, Facts, Next, DISCLAIMER};
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn ask(a: AskArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
@@ -23,7 +23,10 @@ pub fn ask(a: AskArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
         Ok(f) => f,
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            writeln!(err, "  help: write facts as --fact name=value; `mandate schema` lists them")?;
+            writeln!(
+                err,
+                "  help: write facts as --fact name=value; `mandate schema` lists them"
+            )?;
             return Ok(Exit::Usage);
         }
     };
@@ -55,7 +58,10 @@ pub fn ask(a: AskArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
                     Some(v) => known.set(fact.name.clone(), v),
                     None => {
                         writeln!(err, "error: no answer to `{}`; stopped", fact.name)?;
-                        writeln!(err, "  help: answer each question on its own line (a number or a value)")?;
+                        writeln!(
+                            err,
+                            "  help: answer each question on its own line (a number or a value)"
+                        )?;
                         return Ok(Exit::Usage);
                     }
                 }
@@ -127,7 +133,13 @@ fn plain<B: BufRead>(
         FactKind::Int { lo, hi } => writeln!(out, "  a number from {lo} to {hi}")?,
         FactKind::Enum { values, .. } => {
             for (i, v) in values.iter().enumerate() {
-                writeln!(out, "  {}. {}  ({})", i + 1, v.doc.as_deref().unwrap_or(&v.name), v.name)?;
+                writeln!(
+                    out,
+                    "  {}. {}  ({})",
+                    i + 1,
+                    v.doc.as_deref().unwrap_or(&v.name),
+                    v.name
+                )?;
             }
         }
     }

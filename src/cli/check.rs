@@ -1,7 +1,7 @@
 //! `mandate check`: parse, check, compile and lint; report every finding.
 
-use super::findings::{Finding};
-use super::report::{print_diags};
+use super::findings::Finding;
+use super::report::print_diags;
 use super::{CheckArgs, Exit, Format, ReportFormat};
 use crate::diag::Code;
 use std::io::Write;

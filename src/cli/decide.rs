@@ -19,7 +19,16 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
     };
     let facts = match Facts::from_pairs(&a.facts) {
         Ok(f) => f,
-        Err(e) => return refuse(&policies, &DecideError::from(e), &a, &Facts::new(), out, err),
+        Err(e) => {
+            return refuse(
+                &policies,
+                &DecideError::from(e),
+                &a,
+                &Facts::new(),
+                out,
+                err,
+            )
+        }
     };
     let result = if a.jurisdictions.len() == 1 {
         let j = &a.jurisdictions[0];
@@ -90,7 +99,9 @@ fn refuse(
     err: &mut dyn Write,
 ) -> std::io::Result<Exit> {
     let help = match e {
-        DecideError::Needs { .. } => "add the missing fact with --fact name=value, or let `mandate ask` ask for it",
+        DecideError::Needs { .. } => {
+            "add the missing fact with --fact name=value, or let `mandate ask` ask for it"
+        }
         _ => e.help(),
     };
     let code = match e {
@@ -99,13 +110,14 @@ fn refuse(
     };
     if a.format == Format::Json {
         let next = match e {
-            DecideError::Needs { .. } => a
-                .jurisdictions
-                .iter()
-                .find_map(|j| match policies.next_question(j, facts) {
-                    Ok(Next::Question(f)) => Some(f),
-                    _ => None,
-                }),
+            DecideError::Needs { .. } => {
+                a.jurisdictions
+                    .iter()
+                    .find_map(|j| match policies.next_question(j, facts) {
+                        Ok(Next::Question(f)) => Some(f),
+                        _ => None,
+                    })
+            }
             _ => None,
         };
         json(
@@ -164,10 +176,17 @@ pub fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "  UNVERIFIED: {}", wrap(u, w, "              "))?;
     }
     if !a.assumed.is_empty() {
-        writeln!(out, "\nAssumed (not given; the answer may change if they are wrong):")?;
+        writeln!(
+            out,
+            "\nAssumed (not given; the answer may change if they are wrong):"
+        )?;
         for f in &a.assumed {
             writeln!(out, "  {}", wrap(&f.meaning, w, "  "))?;
-            writeln!(out, "    change with --fact {}=…  (now {})", f.fact, f.value)?;
+            writeln!(
+                out,
+                "    change with --fact {}=…  (now {})",
+                f.fact, f.value
+            )?;
         }
     }
     if let Some(e) = &a.explain {

@@ -75,11 +75,7 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
         }
         changed += 1;
         if a.check {
-            write!(
-                out,
-                "{}",
-                unified_diff(&file.name, &file.text, &formatted)
-            )?;
+            write!(out, "{}", unified_diff(&file.name, &file.text, &formatted))?;
         } else if let Err(e) =
             super::fsutil::atomic_write(std::path::Path::new(&file.name), formatted.as_bytes())
         {

@@ -8,15 +8,15 @@ mod compile;
 mod decide;
 mod diff;
 mod explain;
+pub mod findings;
 mod fmt;
 mod fsutil;
-mod notice;
 mod jurisdictions;
+mod notice;
+mod report;
 mod schema;
 mod table;
 mod test;
-pub mod findings;
-mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -168,7 +168,12 @@ pub struct CheckArgs {
 pub struct DecideArgs {
     /// Jurisdiction: postal code in any case (CA, ca), name (California, "new york") or US.
     /// Repeat for telehealth across states: each answer and a combined one.
-    #[arg(short = 'j', long = "jurisdiction", value_name = "CODE|NAME", required = true)]
+    #[arg(
+        short = 'j',
+        long = "jurisdiction",
+        value_name = "CODE|NAME",
+        required = true
+    )]
     pub jurisdictions: Vec<String>,
     /// A fact as name=value; repeat for each fact
     #[arg(short, long = "fact", value_name = "NAME=VALUE")]
@@ -214,7 +219,12 @@ pub enum NoticeFormat {
 #[derive(Debug, clap::Args)]
 pub struct NoticeArgs {
     /// Jurisdiction: postal code in any case, name, or US; repeat for each state of a telehealth client
-    #[arg(short = 'j', long = "jurisdiction", value_name = "CODE|NAME", required = true)]
+    #[arg(
+        short = 'j',
+        long = "jurisdiction",
+        value_name = "CODE|NAME",
+        required = true
+    )]
     pub jurisdictions: Vec<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: NoticeFormat,

@@ -2,11 +2,11 @@
 //! printing diagnostics.
 
 use super::{Exit, Format};
-use crate::diag::{render, Diagnostic, Severity};
-use serde::Serialize;
-use crate::source::Sources;
 use crate::api::Policies;
+use crate::diag::{render, Diagnostic, Severity};
+use crate::source::Sources;
 use crate::Analysis;
+use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
@@ -42,7 +42,10 @@ pub enum Source<'a> {
 
 /// Load the policies a command works on. Policy errors are printed and
 /// give exit code 1; I/O errors 2.
-pub fn policies(source: Source<'_>, err: &mut dyn Write) -> std::io::Result<Result<Policies, Exit>> {
+pub fn policies(
+    source: Source<'_>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Policies, Exit>> {
     let loaded = match source {
         Source::Answer {
             artifact: Some(file),
@@ -61,7 +64,10 @@ pub fn policies(source: Source<'_>, err: &mut dyn Write) -> std::io::Result<Resu
                 Ok(loaded) => Policies::from_loaded(loaded, &dir.display().to_string()),
                 Err(e) => {
                     writeln!(err, "error: {e}")?;
-                    writeln!(err, "  help: give a directory of .policy files, or a policy file")?;
+                    writeln!(
+                        err,
+                        "  help: give a directory of .policy files, or a policy file"
+                    )?;
                     return Ok(Err(Exit::Usage));
                 }
             }
@@ -200,7 +206,11 @@ pub fn print_diags(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io
                 errors: a.errors(),
                 warnings: a.warnings(),
             };
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default())?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )?;
         }
     }
     Ok(())

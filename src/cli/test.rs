@@ -61,7 +61,9 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                             citations,
                             trace,
                         }),
-                        Err(Failure::Eval(e)) => Some(DetailJson::Error { error: e.to_string() }),
+                        Err(Failure::Eval(e)) => Some(DetailJson::Error {
+                            error: e.to_string(),
+                        }),
                     },
                 })
                 .collect();

@@ -78,4 +78,3 @@ pub fn witness(schema: &Schema, cube: &Cube) -> Vec<i64> {
         })
         .collect()
 }
-

@@ -12,7 +12,9 @@ use crate::table::cube::{self, Cube};
 use crate::check::{Decision, Program, Schema};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Sources;
-use crate::table::{decision_text, Column, EnumDoc, VariantDoc, ColumnType, Outcome, Row, Set, Table, Tables, Test};
+use crate::table::{
+    decision_text, Column, ColumnType, EnumDoc, Outcome, Row, Set, Table, Tables, Test, VariantDoc,
+};
 use priority::Effective;
 
 /// Rows per table: beyond this a jurisdiction is refused (E021).

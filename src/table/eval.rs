@@ -362,7 +362,12 @@ impl Table {
     /// The columns whose value the decision rests on although nobody gave
     /// them (`given[c]` is false): tested by the deciding row, or the only
     /// reason an earlier row did not match.
-    pub fn relied_on(&self, values: &[Option<i64>], given: &[bool], decided: &Decided) -> Vec<usize> {
+    pub fn relied_on(
+        &self,
+        values: &[Option<i64>],
+        given: &[bool],
+        decided: &Decided,
+    ) -> Vec<usize> {
         let mut cols: Vec<usize> = Vec::new();
         let assumed = |c: u32| !given.get(c as usize).copied().unwrap_or(false);
         for t in &self.rows[decided.row].tests {

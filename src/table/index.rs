@@ -238,11 +238,7 @@ impl TableIndex {
 }
 
 impl Entry {
-    fn new(
-        columns: &[Column],
-        table: &Table,
-        runs: &mut HashMap<Vec<u16>, Arc<[u16]>>,
-    ) -> Entry {
+    fn new(columns: &[Column], table: &Table, runs: &mut HashMap<Vec<u16>, Arc<[u16]>>) -> Entry {
         Dense::new(columns, table)
             .and_then(|dense| Entry::dense(dense, runs))
             .unwrap_or_else(|| Entry::Tree(Box::new(Indexed::new(columns, table))))
@@ -392,15 +388,16 @@ impl Dense {
                     .iter()
                     .any(|r| r.tests.iter().any(|t| t.col as usize == c))
             });
-        let mut fixed: Vec<Option<i64>> =
-            columns.iter().map(|c| c.domain().first()).collect();
+        let mut fixed: Vec<Option<i64>> = columns.iter().map(|c| c.domain().first()).collect();
         match first {
             None => {
-                let block = Self::block(columns, table, &all, None, &mut fixed, &mut dense.classes)?;
+                let block =
+                    Self::block(columns, table, &all, None, &mut fixed, &mut dense.classes)?;
                 dense.blocks.push(block);
             }
             Some(col) => {
-                let (first_col, reps) = Self::column(columns, table, &all, col, &mut dense.classes)?;
+                let (first_col, reps) =
+                    Self::column(columns, table, &all, col, &mut dense.classes)?;
                 dense.first = Some(first_col);
                 let (start, len) = (first_col.offset as usize, first_col.last as usize + 1);
                 dense.block_of = dense.classes[start..start + len]

@@ -66,8 +66,16 @@ fn grid(tables: &Tables, table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
             } else {
                 o.to.join(", ")
             });
-            cells.push(o.within.as_ref().map_or_else(|| "-".into(), ToString::to_string));
-            cells.push(o.written_within.as_ref().map_or_else(|| "-".into(), ToString::to_string));
+            cells.push(
+                o.within
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+            );
+            cells.push(
+                o.written_within
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+            );
             cells.push(o.rule.clone());
             cells.push(o.citations.join("; "));
             cells
