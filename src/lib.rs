@@ -27,8 +27,8 @@ mod api;
 
 pub use api::{
     Answer, Assumption, Combined, DecideError, Decision, Diagnostics, Encoded, Fact, FactKey,
-    FactKind, FactValue, Facts, FactsError, Jurisdiction, JurisdictionId, Merged, Next, Notice,
-    Policies, Prepared, Problem, Schema, Value, Variant, DISCLAIMER,
+    FactKind, FactValue, Facts, FactsError, Footnote, Item, Jurisdiction, JurisdictionId, Merged,
+    Next, Notice, Policies, Prepared, Problem, Schema, Section, Value, Variant, DISCLAIMER,
 };
 pub use table::{Action, Duration, Miss, Trace};
 

@@ -83,7 +83,7 @@ fn run_one(
         let mut got: Vec<&str> = o.to.iter().map(String::as_str).collect();
         want.sort_unstable();
         got.sort_unstable();
-        ok &= want == got;
+        ok &= want == got && e.any_of == o.any_of;
     }
     if let Some(w) = &e.within {
         ok &= o.within.as_ref() == Some(w);
@@ -105,7 +105,7 @@ fn run_one(
             .flatten()
             .map(|&r| recipients[r].name.as_str())
             .collect();
-        let mut expected = decision_text(e.action, &to, e.within.as_ref(), e.written.as_ref());
+        let mut expected = decision_text(e.action, &to, e.any_of, e.within.as_ref(), e.written.as_ref());
         match &e.by {
             Some(ByDef::Default) => expected.push_str(" by default"),
             Some(ByDef::Rule(r)) => expected.push_str(&format!(" by {r}")),
@@ -113,7 +113,7 @@ fn run_one(
         }
         let actual = format!(
             "{} by {}",
-            decision_text(o.action, &o.to, o.within.as_ref(), o.written_within.as_ref()),
+            decision_text(o.action, &o.to, o.any_of, o.within.as_ref(), o.written_within.as_ref()),
             o.rule
         );
         // The explain trace: what held on the deciding row, and the

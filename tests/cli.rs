@@ -79,7 +79,7 @@ fn decide_is_case_insensitive_and_deterministic() {
         a.out
     );
     assert!(
-        a.out.contains("  action:   must_disclose to court"),
+        a.out.contains("  action:   must_disclose to [court]"),
         "{}",
         a.out
     );

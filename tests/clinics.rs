@@ -53,7 +53,11 @@ fn decide_opens_with_a_sentence_and_names_every_assumption() {
     let v = json(&j.out);
     assert_eq!(
         v["summary"],
-        "You must report this to child protective services and law enforcement: immediately, and in writing within 36 hours."
+        "You must report this to child protective services or law enforcement: immediately, and in writing within 36 hours."
+    );
+    assert_eq!(
+        v["any_of"], true,
+        "Penal Code 11165.9: any one listed agency"
     );
     assert_eq!(v["name"], "California");
     assert_eq!(v["assumed"].as_array().map(Vec::len), Some(0), "{}", j.out);

@@ -25,6 +25,9 @@ pub struct Answer {
     pub action: Action,
     /// Recipients, as schema names.
     pub to: Vec<String>,
+    /// Whether any one recipient suffices (`true`) or every one is
+    /// required (`false`).
+    pub any_of: bool,
     /// Deadline of the first report.
     pub within: Option<Duration>,
     /// Deadline of the written follow-up.

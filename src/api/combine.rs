@@ -28,6 +28,9 @@ pub struct Merged {
     pub action: Action,
     /// Every recipient any jurisdiction with that action names.
     pub to: Vec<String>,
+    /// Any one recipient suffices: only when every jurisdiction with that
+    /// action says so.
+    pub any_of: bool,
     /// The earliest first-report deadline.
     pub within: Option<Duration>,
     /// The earliest written deadline.
@@ -57,6 +60,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
             to.push(r.clone());
         }
     }
+    let any_of = acting.iter().all(|a| a.any_of);
     let within = earliest(acting.iter().map(|a| a.within.clone()));
     let written_within = earliest(acting.iter().map(|a| a.written_within.clone()));
     let citations = answers
@@ -90,7 +94,13 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
     }
     let codes: Vec<String> = answers.iter().map(|a| a.jurisdiction.clone()).collect();
     let summary = if conflicts.is_empty() {
-        words::sentence(action, &to, within.as_ref(), written_within.as_ref())
+        words::sentence(
+            action,
+            &to,
+            any_of,
+            within.as_ref(),
+            written_within.as_ref(),
+        )
     } else {
         format!(
             "The jurisdictions disagree: {}.",
@@ -107,6 +117,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
             summary,
             action,
             to,
+            any_of,
             within,
             written_within,
             citations,

@@ -475,11 +475,13 @@ impl Policies {
             summary: words::sentence(
                 o.action,
                 &o.to,
+                o.any_of,
                 o.within.as_ref(),
                 o.written_within.as_ref(),
             ),
             action: o.action,
             to: o.to.clone(),
+            any_of: o.any_of,
             within: o.within.clone(),
             written_within: o.written_within.clone(),
             citations: o.citations.clone(),

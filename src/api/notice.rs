@@ -2,7 +2,7 @@
 //! intake: generated from the compiled table, one section per concern, in
 //! the second person, with the law as numbered footnotes.
 
-use super::words::{and_list, deadline, recipient};
+use super::words::{and_list, deadline, or_list, recipient};
 use super::{DecideError, Policies, DISCLAIMER};
 use crate::table::{Action, Column, ColumnType, Outcome, Set, Table};
 use serde::Serialize;
@@ -96,7 +96,14 @@ fn what(o: &Outcome) -> String {
     let to = if to.is_empty() {
         String::new()
     } else {
-        format!(" to {}", and_list(&to))
+        format!(
+            " to {}",
+            if o.any_of {
+                or_list(&to)
+            } else {
+                and_list(&to)
+            }
+        )
     };
     let mut s = match o.action {
         Action::MustReport => format!("the law requires me to report it{to}"),

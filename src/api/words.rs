@@ -22,10 +22,19 @@ pub fn recipient(name: &str) -> String {
 
 /// "a and b", "a, b and c".
 pub fn and_list(items: &[String]) -> String {
+    joined(items, "and")
+}
+
+/// "a or b", "a, b or c": any one suffices.
+pub fn or_list(items: &[String]) -> String {
+    joined(items, "or")
+}
+
+fn joined(items: &[String], last_word: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {last_word} {last}", init.join(", ")),
     }
 }
 
@@ -54,6 +63,7 @@ pub fn deadline(d: &Duration) -> String {
 pub fn sentence(
     action: Action,
     to: &[String],
+    any_of: bool,
     within: Option<&Duration>,
     written: Option<&Duration>,
 ) -> String {
@@ -67,7 +77,8 @@ pub fn sentence(
         }
     };
     if !to.is_empty() {
-        s.push_str(&format!(" to {}", and_list(&to)));
+        let list = if any_of { or_list(&to) } else { and_list(&to) };
+        s.push_str(&format!(" to {list}"));
     }
     if action == Action::MayDisclose {
         s.push_str(", but you do not have to");
@@ -134,17 +145,28 @@ mod tests {
             sentence(
                 Action::MustReport,
                 &["child_protective_services".into(), "law_enforcement".into()],
+                false,
                 Some(&d("immediately")),
                 Some(&d("36h"))
             ),
             "You must report this to child protective services and law enforcement: immediately, and in writing within 36 hours."
         );
         assert_eq!(
-            sentence(Action::MayDisclose, &["law_enforcement".into()], None, Some(&d("1d"))),
+            sentence(Action::MayDisclose, &["law_enforcement".into()], false, None, Some(&d("1d"))),
             "You may disclose this to law enforcement, but you do not have to: in writing within 1 day."
         );
-        assert!(sentence(Action::MustNotDisclose, &[], None, None)
+        assert!(sentence(Action::MustNotDisclose, &[], false, None, None)
             .starts_with("Keep this confidential"));
+        assert_eq!(
+            sentence(
+                Action::MustReport,
+                &["law_enforcement".into(), "potential_victim".into(), "health_provider".into()],
+                true,
+                None,
+                None
+            ),
+            "You must report this to law enforcement, the person threatened or a hospital or another provider."
+        );
     }
 
     #[test]

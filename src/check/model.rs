@@ -109,6 +109,8 @@ pub struct Decision {
     pub action: Action,
     /// Recipient variant indices, sorted and without duplicates.
     pub to: Vec<usize>,
+    /// Any one recipient suffices (`to any of [...]`).
+    pub any_of: bool,
     pub within: Option<Duration>,
     pub written: Option<Duration>,
 }
@@ -171,6 +173,7 @@ pub struct TestDef {
 pub struct ExpectDef {
     pub action: Action,
     pub to: Option<Vec<usize>>,
+    pub any_of: bool,
     pub within: Option<Duration>,
     pub written: Option<Duration>,
     pub by: Option<ByDef>,

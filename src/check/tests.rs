@@ -81,6 +81,7 @@ impl Checker<'_> {
                     expect: ExpectDef {
                         action: e.then.action.action,
                         to,
+                        any_of: e.then.any_of,
                         within,
                         written,
                         by,

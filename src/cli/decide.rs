@@ -154,10 +154,7 @@ pub fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
     let head = format!("{} ({}): ", a.jurisdiction, a.name);
     let first = wrap(&format!("{head}{}", a.summary), w, "  ");
     writeln!(out, "{first}")?;
-    let mut action = a.action.to_string();
-    if !a.to.is_empty() {
-        action.push_str(&format!(" to {}", a.to.join(", ")));
-    }
+    let action = crate::table::decision_text(a.action, &a.to, a.any_of, None, None);
     writeln!(out, "  action:   {action}")?;
     match (&a.within, &a.written_within) {
         (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}")?,
@@ -230,10 +227,7 @@ fn many(all: &Combined, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "  CONFLICT: {}", wrap(c, width(), "            "))?;
     }
     if m.conflicts.is_empty() {
-        let mut action = m.action.to_string();
-        if !m.to.is_empty() {
-            action.push_str(&format!(" to {}", m.to.join(", ")));
-        }
+        let action = crate::table::decision_text(m.action, &m.to, m.any_of, None, None);
         writeln!(out, "  action:   {action}")?;
         match (&m.within, &m.written_within) {
             (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}")?,

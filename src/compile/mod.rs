@@ -89,7 +89,13 @@ fn describe(schema: &Schema, d: &Decision) -> String {
         d.to.iter()
             .map(|&r| schema.recipients().variants[r].name.as_str())
             .collect();
-    decision_text(d.action, &names, d.within.as_ref(), d.written.as_ref())
+    decision_text(
+        d.action,
+        &names,
+        d.any_of,
+        d.within.as_ref(),
+        d.written.as_ref(),
+    )
 }
 
 fn compile_one(
@@ -164,6 +170,7 @@ fn compile_one(
                 .iter()
                 .map(|&r| schema.recipients().variants[r].name.clone())
                 .collect(),
+            any_of: rule.decision.any_of,
             within: rule.decision.within.clone(),
             written_within: rule.decision.written.clone(),
             citations: rule.cites.clone(),
@@ -187,6 +194,7 @@ fn compile_one(
             jurisdiction: owner.code.clone(),
             action: d.action,
             to: Vec::new(),
+            any_of: false,
             within: None,
             written_within: None,
             citations: d.cites.clone(),

@@ -32,6 +32,7 @@ pub fn same_decision(a: &Outcome, b: &Outcome) -> bool {
     let set = |v: &Vec<String>| v.iter().cloned().collect::<BTreeSet<_>>();
     a.action == b.action
         && set(&a.to) == set(&b.to)
+        && a.any_of == b.any_of
         && a.within == b.within
         && a.written_within == b.written_within
         && set(&a.citations) == set(&b.citations)
@@ -227,7 +228,7 @@ pub fn describe_region(columns: &[Column], region: &Cube) -> String {
 /// `old → new`, showing only what differs: recipients when they
 /// changed, deadlines when they changed.
 pub fn describe_change(c: &Change) -> String {
-    let to_changed = c.old.to != c.new.to;
+    let to_changed = c.old.to != c.new.to || c.old.any_of != c.new.any_of;
     let deadline_changed =
         c.old.within != c.new.within || c.old.written_within != c.new.written_within;
     let show = |o: &Outcome| {
@@ -237,7 +238,7 @@ pub fn describe_change(c: &Change) -> String {
         } else {
             (None, None)
         };
-        decision_text(o.action, to, within, written)
+        decision_text(o.action, to, o.any_of && to_changed, within, written)
     };
     let mut text = format!("{} → {} ({})", show(&c.old), show(&c.new), c.new.rule);
     if c.old.citations != c.new.citations {

@@ -292,7 +292,8 @@ impl Printer {
         let mut head = format!("{keyword} {}", t.action.action);
         if let Some(to) = &t.to {
             let names: Vec<&str> = to.iter().map(|i| i.name.as_str()).collect();
-            head.push_str(&format!(" to [{}]", names.join(", ")));
+            let any = if t.any_of { "any of " } else { "" };
+            head.push_str(&format!(" to {any}[{}]", names.join(", ")));
         }
         let deadline = match (&t.within, &t.written) {
             (Some(w), Some(x)) => Some(format!("within {}, in writing within {}", w.text, x.text)),

@@ -159,6 +159,8 @@ pub struct Rule {
 pub struct Then {
     pub action: ActionLit,
     pub to: Option<Vec<Ident>>,
+    /// `to any of [...]`: one recipient suffices.
+    pub any_of: bool,
     pub within: Option<DurationLit>,
     pub written: Option<DurationLit>,
 }

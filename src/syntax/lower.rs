@@ -383,13 +383,22 @@ impl Lower {
         let mut then = Then {
             action,
             to: None,
+            any_of: false,
             within: None,
             written: None,
         };
         for p in inner {
             match p.as_rule() {
                 Rule::recipients => {
-                    then.to = Some(p.into_inner().map(|i| self.lower_ident(i)).collect())
+                    let mut names = Vec::new();
+                    for i in p.into_inner() {
+                        if i.as_rule() == Rule::any_of {
+                            then.any_of = true;
+                        } else {
+                            names.push(self.lower_ident(i));
+                        }
+                    }
+                    then.to = Some(names)
                 }
                 Rule::deadline => {
                     for d in p.into_inner() {

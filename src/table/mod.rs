@@ -188,6 +188,9 @@ pub struct Outcome {
     pub jurisdiction: String,
     pub action: Action,
     pub to: Vec<String>,
+    /// Any one recipient suffices; otherwise every one is required.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub any_of: bool,
     pub within: Option<Duration>,
     pub written_within: Option<Duration>,
     pub citations: Vec<String>,

@@ -63,6 +63,8 @@ fn grid(tables: &Tables, table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
             cells.push(o.action.to_string());
             cells.push(if o.to.is_empty() {
                 "-".into()
+            } else if o.any_of {
+                format!("any of: {}", o.to.join(" | "))
             } else {
                 o.to.join(", ")
             });
@@ -185,13 +187,15 @@ pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> Stri
 pub fn decision_text<S: AsRef<str>>(
     action: Action,
     to: &[S],
+    any_of: bool,
     within: Option<&Duration>,
     written: Option<&Duration>,
 ) -> String {
     let mut s = action.to_string();
     if !to.is_empty() {
         let names: Vec<&str> = to.iter().map(AsRef::as_ref).collect();
-        s.push_str(&format!(" to [{}]", names.join(", ")));
+        let any = if any_of { "any of " } else { "" };
+        s.push_str(&format!(" to {any}[{}]", names.join(", ")));
     }
     match (within, written) {
         (Some(w), Some(x)) => s.push_str(&format!(" within {w}, in writing within {x}")),
