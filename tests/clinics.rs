@@ -264,3 +264,80 @@ fn ask_asks_only_what_matters_then_answers() {
     assert_eq!(text.matches("> ").count(), 2, "{text}");
     assert!(text.contains("TX (Texas): You must report this"), "{text}");
 }
+
+#[test]
+fn any_of_recipients_are_their_own_decision() {
+    let dir = common::temp_dir("any-of");
+    std::fs::create_dir_all(dir.join("old/states")).expect("dirs");
+    std::fs::create_dir_all(dir.join("new/states")).expect("dirs");
+    for side in ["old", "new"] {
+        for f in ["schema.policy", "federal.policy"] {
+            std::fs::copy(format!("policies/{f}"), dir.join(side).join(f)).expect("copy");
+        }
+    }
+    let state = |to: &str| {
+        format!(
+            "jurisdiction ZZ \"Demo\" extends US {{\n  rule child {{\n    when concern == child_abuse and victim_age < 18\n    then must_report {to} within 24h\n    cite \"Demo Code § 1\"\n  }}\n\n  test \"either agency\" {{\n    given concern = child_abuse, victim_age = 9\n    expect must_report {to} within 24h by child\n  }}\n}}\n"
+        )
+    };
+    std::fs::write(
+        dir.join("old/states/zz.policy"),
+        state("to [child_protective_services, law_enforcement]"),
+    )
+    .expect("old");
+    std::fs::write(
+        dir.join("new/states/zz.policy"),
+        state("to any of [child_protective_services, law_enforcement]"),
+    )
+    .expect("new");
+    let new = dir.join("new");
+    let new = new.to_str().expect("utf-8");
+    let old = dir.join("old");
+    let old = old.to_str().expect("utf-8");
+    assert_eq!(run(&["check", new]).exit, Exit::Ok);
+    assert_eq!(
+        run(&["test", new]).exit,
+        Exit::Ok,
+        "{}",
+        run(&["test", new]).out
+    );
+    let d = run(&[
+        "decide",
+        "--policies",
+        new,
+        "-j",
+        "ZZ",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=9",
+    ]);
+    assert!(
+        d.out
+            .contains("child protective services or law enforcement"),
+        "{}",
+        d.out
+    );
+    assert!(
+        d.out
+            .contains("must_report to any of [child_protective_services, law_enforcement]"),
+        "{}",
+        d.out
+    );
+    let diff = run(&["diff", old, new]);
+    assert!(
+        diff.out.contains("must_report to [child_protective_services, law_enforcement] → must_report to any of [child_protective_services, law_enforcement]"),
+        "{}",
+        diff.out
+    );
+    // The old test now fails against the new rule: `to [..]` is not `to any of [..]`.
+    std::fs::write(
+        dir.join("new/states/zz.policy"),
+        state("to any of [child_protective_services, law_enforcement]")
+            .replace("expect must_report to any of", "expect must_report to"),
+    )
+    .expect("mixed");
+    assert_eq!(run(&["test", new]).exit, Exit::Findings);
+    let fmt = run(&["fmt", "--check", new]);
+    assert_eq!(fmt.exit, Exit::Ok, "{}", fmt.out);
+}
