@@ -60,16 +60,79 @@ pub fn embedded() -> Loaded {
     }
 }
 
+/// Every `.policy` file below `dir`. The walk never leaves the corpus:
+/// symbolic links are not followed (a link could loop, or point at
+/// `/proc/self/environ` and print secrets in a snippet), and hidden files
+/// and folders (`.git`, editor lock files, `._` resource forks) are skipped.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
+        let entry = entry?;
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
             walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "policy") {
+        } else if !kind.is_symlink() && path.extension().is_some_and(|e| e == "policy") {
             out.push(path);
         }
     }
     Ok(())
+}
+
+/// A policy file's text: only a regular file, its size checked before
+/// reading and the read capped (a file that grows meanwhile is still
+/// refused), so a FIFO, a device or a huge file cannot hang or exhaust
+/// the machine. A byte-order mark is dropped and CR line ends become LF.
+fn read_policy(path: &Path, name: &str) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let max = crate::syntax::MAX_FILE_BYTES;
+    let too_big = |size: u64| {
+        Diagnostic::new(
+            Code::Limit,
+            format!("`{name}` is {size} bytes, more than the limit of {max} bytes"),
+        )
+        .help("split the file; policy files are small")
+    };
+    let unreadable = |why: String| {
+        Diagnostic::new(Code::Unreadable, format!("cannot read `{name}`: {why}"))
+            .help("check the file's permissions")
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(Diagnostic::new(
+            Code::Unreadable,
+            format!("`{name}` is not a regular file (a FIFO, a device or a socket)"),
+        )
+        .help("policy files must be regular files"));
+    }
+    if meta.len() > max as u64 {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() > max {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::new(
+            Code::Unreadable,
+            format!(
+                "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .help("save the file as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
 }
 
 /// Load a directory (every `.policy` below it, in path order) or a file.
@@ -108,37 +171,11 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     let mut diags = Vec::new();
     for f in files {
         let name = f.display().to_string();
-        match std::fs::read(&f) {
-            Ok(bytes) if bytes.len() > crate::syntax::MAX_FILE_BYTES => diags.push(
-                Diagnostic::new(
-                    Code::Limit,
-                    format!(
-                        "`{name}` is {} bytes, more than the limit of {} bytes",
-                        bytes.len(),
-                        crate::syntax::MAX_FILE_BYTES
-                    ),
-                )
-                .help("split the file; policy files are small"),
-            ),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    sources.add(name, text);
-                }
-                Err(e) => diags.push(
-                    Diagnostic::new(
-                        Code::Unreadable,
-                        format!(
-                            "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                            e.utf8_error().valid_up_to()
-                        ),
-                    )
-                    .help("save the file as UTF-8"),
-                ),
-            },
-            Err(e) => diags.push(
-                Diagnostic::new(Code::Unreadable, format!("cannot read `{name}`: {e}"))
-                    .help("check the file's permissions"),
-            ),
+        match read_policy(&f, &name) {
+            Ok(text) => {
+                sources.add(name, text);
+            }
+            Err(d) => diags.push(d),
         }
     }
     Ok(Loaded { sources, diags })

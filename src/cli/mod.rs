@@ -359,8 +359,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Command::Schema(a) => schema::schema(a, out, err),
         Command::Explain(a) => explain::explain(a, out, err),
     };
-    // A closed pipe (e.g. `| head`) is not worth a panic or an error.
-    result.unwrap_or(Exit::Ok)
+    let result = result.and_then(|exit| out.flush().map(|()| exit));
+    match result {
+        Ok(exit) => exit,
+        // A closed pipe (`| head`) means the reader has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+        // A full disk or a failing device: half an output is not success.
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write the output: {e}");
+            Exit::Usage
+        }
+    }
 }
 
 /// Parse arguments and run; what `main` calls.

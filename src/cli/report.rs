@@ -40,6 +40,31 @@ pub enum Source<'a> {
     Authoring(Option<&'a Path>),
 }
 
+/// Open a tables file: only a regular file, no larger than the artifact
+/// limit, checked before opening so a FIFO or a device cannot hang the
+/// command and `/dev/zero` cannot fill memory.
+fn open_artifact(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::io::{Error, ErrorKind};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, a device or a directory)",
+        ));
+    }
+    if meta.len() > crate::api::MAX_ARTIFACT_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} bytes, more than the limit of {} bytes for a tables file",
+                meta.len(),
+                crate::api::MAX_ARTIFACT_BYTES
+            ),
+        ));
+    }
+    std::fs::File::open(path)
+}
+
 /// Load the policies a command works on. Policy errors are printed and
 /// give exit code 1; I/O errors 2.
 pub fn policies(
@@ -50,7 +75,7 @@ pub fn policies(
         Source::Answer {
             artifact: Some(file),
             ..
-        } => match std::fs::File::open(file) {
+        } => match open_artifact(file) {
             Ok(f) => Policies::from_artifact(f),
             Err(e) => {
                 writeln!(err, "error: cannot read `{}`: {e}", file.display())?;

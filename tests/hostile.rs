@@ -1,0 +1,142 @@
+//! Hostile files and paths: what a pull request could put in a corpus, and
+//! what an unlucky user could point mandate at. Each case once hung, leaked
+//! or was silently ignored.
+
+mod common;
+
+use common::{run, temp_dir};
+use mandate::cli::Exit;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A copy of the shipped corpus to tamper with.
+fn corpus(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    common::copy_dir(Path::new("policies"), &dir);
+    dir
+}
+
+/// Run the binary with a deadline, so a hang fails instead of blocking.
+fn run_bin(args: &[&str], stdout: Stdio) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let out = child.wait_with_output().expect("output");
+            return (
+                status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            );
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("{args:?} did not finish in 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(status.success());
+}
+
+#[test]
+fn a_fifo_in_the_corpus_is_refused_not_waited_on() {
+    let dir = corpus("fifo");
+    mkfifo(&dir.join("states/zz.policy"));
+    let (code, err) = run_bin(&["check", dir.to_str().expect("utf-8")], Stdio::null());
+    assert_eq!(code, Some(1), "{err}");
+    let r = run(&["check", dir.to_str().expect("utf-8")]);
+    assert!(r.out.contains("is not a regular file"), "{}", r.out);
+}
+
+#[test]
+fn tables_from_a_fifo_or_a_device_are_refused() {
+    let dir = temp_dir("fifo-tables");
+    let fifo = dir.join("tables.json");
+    mkfifo(&fifo);
+    for path in [fifo.to_str().expect("utf-8"), "/dev/zero"] {
+        let (code, err) = run_bin(
+            &[
+                "decide",
+                "--tables",
+                path,
+                "-j",
+                "CA",
+                "--fact",
+                "concern=subpoena",
+            ],
+            Stdio::null(),
+        );
+        assert_eq!(code, Some(2), "{path}: {err}");
+        assert!(err.contains("not a regular file"), "{path}: {err}");
+    }
+}
+
+#[test]
+fn symlinks_are_not_followed_and_hidden_files_are_skipped() {
+    let dir = corpus("links");
+    let states = dir.join("states");
+    // A loop, a link out of the corpus to secrets, and hidden junk.
+    std::os::unix::fs::symlink(".", states.join("loop")).expect("link");
+    std::os::unix::fs::symlink("/proc/self/environ", states.join("zz.policy")).expect("link");
+    std::fs::write(states.join("._ca.policy"), b"\x00\x05junk").expect("resource fork");
+    std::os::unix::fs::symlink("nowhere", states.join(".#ny.policy")).expect("lock link");
+    std::fs::create_dir_all(dir.join(".git")).expect(".git");
+    std::fs::write(dir.join(".git/bad.policy"), "not a policy").expect("git junk");
+    let r = run(&["check", dir.to_str().expect("utf-8")]);
+    assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
+    assert!(
+        !r.out.contains("PATH=") && !r.out.contains("HOME="),
+        "environment leaked:\n{}",
+        r.out
+    );
+    assert!(r.out.contains("checked 53 file(s)"), "{}", r.out);
+}
+
+#[test]
+fn cr_line_ends_and_a_byte_order_mark_are_read() {
+    let dir = corpus("cr");
+    let ca = dir.join("states/ca.policy");
+    let text = std::fs::read_to_string(&ca).expect("read");
+    std::fs::write(&ca, format!("\u{feff}{}", text.replace('\n', "\r"))).expect("write");
+    let r = run(&[
+        "decide",
+        "--policies",
+        dir.to_str().expect("utf-8"),
+        "-j",
+        "CA",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=9",
+    ]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(
+        r.out.contains("CA.canra_child_abuse"),
+        "CA vanished:\n{}",
+        r.out
+    );
+}
+
+#[test]
+fn a_failed_write_to_stdout_is_an_error() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let (code, err) = run_bin(
+        &["jurisdictions", "--matrix", "--format", "markdown"],
+        Stdio::from(full),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cannot write the output"), "{err}");
+}
