@@ -140,3 +140,67 @@ fn a_failed_write_to_stdout_is_an_error() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("cannot write the output"), "{err}");
 }
+
+#[test]
+fn git_diffs_see_files_whose_names_git_would_quote() {
+    let dir = temp_dir("git-names");
+    common::copy_dir(Path::new("policies"), &dir.join("policies"));
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(["-c", "user.email=ci@example.invalid", "-c", "user.name=ci"])
+            .args(args)
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    };
+    std::fs::rename(
+        dir.join("policies/states/wy.policy"),
+        dir.join("policies/states/wyö \"quoted\".policy"),
+    )
+    .expect("rename");
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "before"]);
+    let path = dir.join("policies/states/wyö \"quoted\".policy");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let changed = text.replacen(
+        "then must_report to [child_protective_services, law_enforcement] within immediately",
+        "then may_disclose to [child_protective_services, law_enforcement] within immediately",
+        1,
+    );
+    assert_ne!(
+        changed, text,
+        "the WY child rule is where this test expects it"
+    );
+    std::fs::write(&path, changed).expect("write");
+    git(&["commit", "-qam", "after"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["diff", "HEAD~1", "HEAD"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("WY: concern = child_abuse") && text.contains("must_report → may_disclose"),
+        "{text}"
+    );
+    // A revision that looks like an option is a revision, not an option.
+    let odd = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["diff", "--", "--output=/tmp/x", "HEAD"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        odd.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&odd.stderr)
+    );
+}

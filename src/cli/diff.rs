@@ -70,19 +70,34 @@ fn git(args: &[&str]) -> Result<Vec<u8>, String> {
 /// working-tree files (paths relative to the current directory).
 fn from_git(rev: &str, policies: &Path) -> Result<Sources, String> {
     let dir = policies.to_string_lossy();
-    let list = git(&["ls-tree", "-r", "--name-only", rev, "--", &dir])?;
-    let mut names: Vec<String> = String::from_utf8_lossy(&list)
-        .lines()
-        .filter(|l| l.ends_with(".policy"))
-        .map(str::to_string)
-        .collect();
+    // NUL-separated, so names git would quote (non-ASCII, quotes) come
+    // through as they are; `--end-of-options` keeps a revision that
+    // starts with `-` from being read as an option.
+    let list = git(&[
+        "ls-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        "--end-of-options",
+        rev,
+        "--",
+        &dir,
+    ])?;
+    let mut names: Vec<String> = Vec::new();
+    for raw in list.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8(raw.to_vec())
+            .map_err(|_| format!("a file name under `{dir}` at `{rev}` is not UTF-8"))?;
+        if name.ends_with(".policy") {
+            names.push(name);
+        }
+    }
     names.sort();
     if names.is_empty() {
         return Err(format!("no .policy files under `{dir}` at `{rev}`"));
     }
     let mut sources = Sources::new();
     for name in names {
-        let bytes = git(&["show", &format!("{rev}:./{name}")])?;
+        let bytes = git(&["show", "--end-of-options", &format!("{rev}:./{name}")])?;
         let text =
             String::from_utf8(bytes).map_err(|_| format!("`{name}` at `{rev}` is not UTF-8"))?;
         sources.add(name, text);
