@@ -72,4 +72,7 @@ pub mod testkit;
 #[doc(hidden)]
 pub mod cli;
 
+#[cfg(feature = "serve")]
+mod serve;
+
 pub(crate) use pipeline::{analyse, analyse_with, compile_sources, Analysis};

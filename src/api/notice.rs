@@ -271,13 +271,13 @@ impl Policies {
 }
 
 /// Rows that can apply to this concern and role, in priority order.
-fn reachable<'t>(
-    table: &'t Table,
+fn reachable(
+    table: &Table,
     concern_col: Option<usize>,
     concern: i64,
     role_col: Option<usize>,
     role: Option<i64>,
-) -> impl Iterator<Item = &'t crate::table::Row> {
+) -> impl Iterator<Item = &crate::table::Row> {
     table.rows.iter().filter(move |row| {
         row.tests.iter().all(|t| {
             let c = Some(t.col as usize);

@@ -112,7 +112,7 @@ impl Checker<'_> {
         Some(Decision {
             action: t.action.action,
             to: to?,
-            any_of: t.any_of && !t.to.as_ref().is_some_and(|to| to.len() < 2),
+            any_of: t.any_of && t.to.as_ref().is_none_or(|to| to.len() >= 2),
             within: flip(within)?,
             written: flip(written)?,
         })

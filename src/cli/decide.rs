@@ -37,11 +37,11 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         } else {
             policies.decide(j, &facts)
         }
-        .map(Decided::One)
+        .map(|a| Decided::One(Box::new(a)))
     } else {
         policies
             .decide_all(&a.jurisdictions, &facts, a.explain)
-            .map(Decided::Many)
+            .map(|c| Decided::Many(Box::new(c)))
     };
     let decided = match result {
         Ok(d) => d,
@@ -65,8 +65,8 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
 }
 
 enum Decided {
-    One(Answer),
-    Many(Combined),
+    One(Box<Answer>),
+    Many(Box<Combined>),
 }
 
 fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> std::io::Result<()> {

@@ -15,6 +15,8 @@ mod jurisdictions;
 mod notice;
 mod report;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod table;
 mod test;
 
@@ -107,6 +109,12 @@ pub enum Command {
         after_help = "Generated from the compiled rules: one section per concern, in plain second-person language,\nwith the statutes as numbered notes. Rules whose sources could not be verified are marked.\n\nExamples:\n  mandate notice -j CA\n  mandate notice -j CA --format html > ca.html      # self-contained, prints well\n  mandate notice -j texas --role social_worker --format markdown\n  mandate notice -j CA -j NY                          # telehealth: one notice per state"
     )]
     Notice(NoticeArgs),
+    /// Serve the JSON API and the web page for clinics
+    #[cfg(feature = "serve")]
+    #[command(
+        after_help = "Binds loopback by default; stop with Ctrl-C (or SIGTERM). Nothing is logged or stored.\nThe page is at /, the API under /v1/ (described at /v1/openapi.json).\n\nExamples:\n  mandate serve\n  mandate serve --addr 127.0.0.1:9000 --policies policies/\n  mandate serve --tables tables.json"
+    )]
+    Serve(ServeArgs),
     /// Print the compiled decision table of a jurisdiction
     #[command(
         after_help = "Rows are in priority order: the first row whose conditions hold decides.\n\nExamples:\n  mandate table CA\n  mandate table US --format markdown\n  mandate table TX --format csv > tx.csv"
@@ -199,6 +207,20 @@ pub struct AskArgs {
     /// Facts already known, as name=value; they are not asked
     #[arg(short, long = "fact", value_name = "NAME=VALUE")]
     pub facts: Vec<String>,
+    /// Read policies from this directory instead of the built-in corpus
+    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
+    pub policies: Option<PathBuf>,
+    /// Use a compiled artifact from `mandate compile`
+    #[arg(long, value_name = "FILE")]
+    pub tables: Option<PathBuf>,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; a non-loopback address exposes the service
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
     /// Read policies from this directory instead of the built-in corpus
     #[arg(long, value_name = "DIR", conflicts_with = "tables")]
     pub policies: Option<PathBuf>,
@@ -350,6 +372,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Command::Decide(a) => decide::decide(a, out, err),
         Command::Ask(a) => ask::ask(a, out, err),
         Command::Notice(a) => notice::notice(a, out, err),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::serve(a, out, err),
         Command::Table(a) => table::table(a, out, err),
         Command::Compile(a) => compile::compile(a, out, err),
         Command::Fmt(a) => fmt::fmt(a, out, err),

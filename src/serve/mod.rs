@@ -1,0 +1,319 @@
+//! `mandate serve`: the JSON API and the web page for clinics, over the
+//! same public API and answer model as the command line.
+//!
+//! Decisions are pure functions of immutable tables, so any number of
+//! instances can serve behind a load balancer. Facts are about patients:
+//! nothing is logged, nothing is stored, no cookie is set.
+
+mod openapi;
+mod page;
+
+use crate::api::{DecideError, Facts, FactsError, Next, Policies, DISCLAIMER};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Request bodies larger than this are refused with 413: a question is a
+/// few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+type Shared = State<Arc<Policies>>;
+
+/// Serve until SIGINT or SIGTERM. Prints where to open it first.
+pub fn run(policies: Policies, addr: SocketAddr, out: &mut dyn Write) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        writeln!(
+            out,
+            "mandate serves {} jurisdictions ({}) on http://{local}/ — open it in a browser; the API is under /v1/. Ctrl-C stops it.",
+            policies.jurisdictions().len(),
+            policies.origin()
+        )?;
+        out.flush()?;
+        axum::serve(listener, app(policies))
+            .with_graceful_shutdown(shutdown())
+            .await
+    })
+}
+
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}
+
+/// The routes.
+pub fn app(policies: Policies) -> Router {
+    Router::new()
+        .route("/", get(page::index))
+        .route("/notice/{code}", get(notice_page))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/v1/openapi.json", get(openapi::document))
+        .route("/v1/jurisdictions", get(jurisdictions))
+        .route("/v1/schema", get(schema))
+        .route("/v1/decide", post(decide))
+        .route("/v1/next-question", post(next_question))
+        .route("/v1/notice/{code}", get(notice))
+        .route("/v1/matrix", get(matrix))
+        .fallback(|| async {
+            error(
+                StatusCode::NOT_FOUND,
+                "no such page".into(),
+                "the API is under /v1/; /v1/openapi.json lists it",
+                None,
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(Arc::new(policies))
+}
+
+/// Every error, as JSON.
+#[derive(Serialize)]
+struct ErrorBody {
+    error: String,
+    help: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs: Option<Vec<String>>,
+}
+
+fn error(status: StatusCode, error: String, help: &str, suggestion: Option<String>) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            error,
+            help: help.to_string(),
+            suggestion,
+            needs: None,
+        }),
+    )
+        .into_response()
+}
+
+fn decide_error(e: DecideError) -> Response {
+    let help = e.help();
+    match e {
+        DecideError::UnknownJurisdiction { ref suggestion, .. } => {
+            let s = suggestion.clone();
+            error(StatusCode::NOT_FOUND, e.to_string(), help, s)
+        }
+        DecideError::Facts(ref f) => {
+            let suggestion = match f {
+                FactsError::UnknownFact { suggestion, .. }
+                | FactsError::BadValue { suggestion, .. } => suggestion.clone(),
+                _ => None,
+            };
+            error(StatusCode::BAD_REQUEST, e.to_string(), help, suggestion)
+        }
+        DecideError::Needs { ref facts, .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(ErrorBody {
+                error: e.to_string(),
+                help: "give the missing facts, or ask POST /v1/next-question".into(),
+                suggestion: None,
+                needs: Some(facts.clone()),
+            }),
+        )
+            .into_response(),
+        DecideError::Corrupt { .. } => {
+            error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), help, None)
+        }
+    }
+}
+
+fn rejection(r: JsonRejection) -> Response {
+    let status = r.status();
+    let help = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "send at most 64 KiB"
+    } else {
+        "send a JSON object; /v1/openapi.json describes every body"
+    };
+    error(status, r.body_text(), help, None)
+}
+
+async fn jurisdictions(State(p): Shared) -> Response {
+    Json(p.jurisdictions()).into_response()
+}
+
+async fn schema(State(p): Shared) -> Response {
+    Json(p.schema()).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecideBody {
+    jurisdictions: Vec<String>,
+    #[serde(default)]
+    facts: Facts,
+    #[serde(default)]
+    explain: bool,
+}
+
+async fn decide(State(p): Shared, body: Result<Json<DecideBody>, JsonRejection>) -> Response {
+    let Json(body) = match body {
+        Ok(b) => b,
+        Err(r) => return rejection(r),
+    };
+    if body.jurisdictions.is_empty() || body.jurisdictions.len() > 60 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "`jurisdictions` must name 1 to 60 jurisdictions".into(),
+            "for example {\"jurisdictions\": [\"CA\"], \"facts\": {\"concern\": \"subpoena\"}}",
+            None,
+        );
+    }
+    match p.decide_all(&body.jurisdictions, &body.facts, body.explain) {
+        Ok(c) => Json(c).into_response(),
+        Err(e) => decide_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NextBody {
+    jurisdiction: String,
+    #[serde(default)]
+    facts: Facts,
+}
+
+async fn next_question(State(p): Shared, body: Result<Json<NextBody>, JsonRejection>) -> Response {
+    let Json(body) = match body {
+        Ok(b) => b,
+        Err(r) => return rejection(r),
+    };
+    match p.next_question(&body.jurisdiction, &body.facts) {
+        Ok(n @ Next::Question(_)) | Ok(n @ Next::Answer(_)) => Json(n).into_response(),
+        Err(e) => decide_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    format: Option<String>,
+    role: Option<String>,
+}
+
+async fn notice(
+    State(p): Shared,
+    Path(code): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    let n = match p.notice(&code, q.role.as_deref()) {
+        Ok(n) => n,
+        Err(e) => return decide_error(e),
+    };
+    match q.format.as_deref().unwrap_or("html") {
+        "html" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            n.html(),
+        )
+            .into_response(),
+        "markdown" => (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            n.markdown(),
+        )
+            .into_response(),
+        "json" => Json(n).into_response(),
+        other => error(
+            StatusCode::BAD_REQUEST,
+            format!("unknown format `{other}`"),
+            "use format=html, markdown or json",
+            None,
+        ),
+    }
+}
+
+/// The printable notice, as a page of the site.
+async fn notice_page(state: Shared, code: Path<String>, q: Query<NoticeQuery>) -> Response {
+    notice(state, code, q).await
+}
+
+/// One jurisdiction's tile on the map.
+#[derive(Serialize)]
+struct Tile {
+    code: String,
+    name: String,
+    /// The action, or `depends` when the answer needs facts not given.
+    action: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    needs: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
+}
+
+/// `GET /v1/matrix?concern=child_abuse&victim_age=10`: every
+/// jurisdiction's action for these facts.
+async fn matrix(State(p): Shared, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    if !q.contains_key("concern") {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "`concern` is required".into(),
+            "for example /v1/matrix?concern=danger_to_others&threat_serious=true",
+            None,
+        );
+    }
+    let mut facts = Facts::new();
+    for (k, v) in &q {
+        facts.set(k.clone(), v.as_str());
+    }
+    let mut tiles = Vec::new();
+    for j in p.jurisdictions() {
+        let tile = match p.decide(&j.code, &facts) {
+            Ok(a) => Tile {
+                code: j.code,
+                name: j.name,
+                action: a.action.to_string(),
+                needs: Vec::new(),
+                rule: Some(a.rule),
+            },
+            Err(DecideError::Needs { facts, .. }) => Tile {
+                code: j.code,
+                name: j.name,
+                action: "depends".into(),
+                needs: facts,
+                rule: None,
+            },
+            Err(e) => return decide_error(e),
+        };
+        tiles.push(tile);
+    }
+    #[derive(Serialize)]
+    struct Matrix {
+        tiles: Vec<Tile>,
+        disclaimer: &'static str,
+    }
+    Json(Matrix {
+        tiles,
+        disclaimer: DISCLAIMER,
+    })
+    .into_response()
+}

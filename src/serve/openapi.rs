@@ -1,0 +1,95 @@
+//! The OpenAPI 3.1 description of `/v1`. Written out here rather than
+//! derived: the answer types live in the library, which stays free of web
+//! dependencies, and a derive would have to annotate every public type for
+//! one front end. A test checks that every route below is served.
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+pub async fn document() -> Response {
+    Json(spec()).into_response()
+}
+
+fn error_responses() -> serde_json::Value {
+    serde_json::json!({
+        "400": { "description": "Bad facts or body: the error says what fits, with a did-you-mean suggestion", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "404": { "description": "Unknown jurisdiction, with the nearest name", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "413": { "description": "Body larger than 64 KiB", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+    })
+}
+
+pub fn spec() -> serde_json::Value {
+    let errors = error_responses();
+    let json_ok = |description: &str, schema: &str| serde_json::json!({ "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+    let with_errors = |ok: serde_json::Value| {
+        let mut r = errors.clone();
+        r["200"] = ok;
+        r
+    };
+    serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "mandate",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Jurisdiction-aware confidentiality policy for therapists: must I report, may I disclose, or must I keep it confidential? mandate informs; it is not legal advice."
+        },
+        "paths": {
+            "/v1/jurisdictions": { "get": { "summary": "Every jurisdiction", "responses": { "200": json_ok("Codes and names", "Jurisdictions") } } },
+            "/v1/schema": { "get": { "summary": "The facts, their values, docs and defaults", "responses": { "200": json_ok("The schema", "Schema") } } },
+            "/v1/decide": { "post": {
+                "summary": "Decide in one or more jurisdictions; each answer and a combined one",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DecideRequest" } } } },
+                "responses": with_errors(json_ok("Each answer, and the combined answer with its conflicts", "Combined"))
+            } },
+            "/v1/next-question": { "post": {
+                "summary": "The fact to ask next, or the answer once nothing left can change it",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NextRequest" } } } },
+                "responses": with_errors(json_ok("{\"question\": fact} or {\"answer\": answer}", "Next"))
+            } },
+            "/v1/notice/{code}": { "get": {
+                "summary": "The limits-of-confidentiality notice for intake",
+                "parameters": [
+                    { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } },
+                    { "name": "format", "in": "query", "schema": { "type": "string", "enum": ["html", "markdown", "json"] } },
+                    { "name": "role", "in": "query", "schema": { "type": "string" } }
+                ],
+                "responses": with_errors(serde_json::json!({ "description": "The notice" }))
+            } },
+            "/v1/matrix": { "get": {
+                "summary": "Every jurisdiction's action for a concern and optional facts",
+                "parameters": [ { "name": "concern", "in": "query", "required": true, "schema": { "type": "string" } } ],
+                "responses": with_errors(json_ok("One tile per jurisdiction", "Matrix"))
+            } },
+            "/healthz": { "get": { "summary": "Liveness", "responses": { "200": { "description": "ok" } } } }
+        },
+        "components": { "schemas": {
+            "Error": { "type": "object", "required": ["error", "help"], "properties": {
+                "error": { "type": "string" }, "help": { "type": "string" },
+                "suggestion": { "type": "string" }, "needs": { "type": "array", "items": { "type": "string" } } } },
+            "Facts": { "type": "object", "description": "Fact name to value: a boolean, an integer or an enum value's name", "additionalProperties": { "type": ["boolean", "integer", "string"] } },
+            "DecideRequest": { "type": "object", "required": ["jurisdictions"], "properties": {
+                "jurisdictions": { "type": "array", "items": { "type": "string" }, "minItems": 1, "description": "Codes in any case, or names" },
+                "facts": { "$ref": "#/components/schemas/Facts" }, "explain": { "type": "boolean" } } },
+            "NextRequest": { "type": "object", "required": ["jurisdiction"], "properties": {
+                "jurisdiction": { "type": "string" }, "facts": { "$ref": "#/components/schemas/Facts" } } },
+            "Answer": { "type": "object", "required": ["jurisdiction", "name", "summary", "action", "to", "any_of", "citations", "rule", "notes", "source", "facts", "assumed", "disclaimer"], "properties": {
+                "jurisdiction": { "type": "string" }, "name": { "type": "string" }, "summary": { "type": "string" },
+                "action": { "type": "string", "enum": ["must_report", "must_disclose", "may_disclose", "must_not_disclose"] },
+                "to": { "type": "array", "items": { "type": "string" } }, "any_of": { "type": "boolean" },
+                "within": { "type": ["string", "null"] }, "written_within": { "type": ["string", "null"] },
+                "citations": { "type": "array", "items": { "type": "string" } }, "rule": { "type": "string" },
+                "notes": { "type": "array", "items": { "type": "string" } }, "unverified": { "type": ["string", "null"] },
+                "source": { "type": "string" },
+                "facts": { "type": "array", "items": { "type": "object", "properties": { "fact": { "type": "string" }, "value": { "type": "string" } } } },
+                "assumed": { "type": "array", "items": { "type": "object", "properties": { "fact": { "type": "string" }, "value": { "type": "string" }, "meaning": { "type": "string" } } } },
+                "explain": { "type": "object" }, "disclaimer": { "type": "string" } } },
+            "Combined": { "type": "object", "properties": {
+                "answers": { "type": "array", "items": { "$ref": "#/components/schemas/Answer" } },
+                "combined": { "type": "object", "properties": { "jurisdictions": { "type": "array", "items": { "type": "string" } }, "summary": { "type": "string" }, "action": { "type": "string" }, "to": { "type": "array", "items": { "type": "string" } }, "conflicts": { "type": "array", "items": { "type": "string" } } } } } },
+            "Next": { "type": "object", "properties": { "question": { "type": "object" }, "answer": { "$ref": "#/components/schemas/Answer" } } },
+            "Jurisdictions": { "type": "array", "items": { "type": "object", "properties": { "code": { "type": "string" }, "name": { "type": "string" } } } },
+            "Schema": { "type": "object", "properties": { "facts": { "type": "array", "items": { "type": "object" } }, "recipients": { "type": "array", "items": { "type": "object" } } } },
+            "Matrix": { "type": "object", "properties": { "tiles": { "type": "array", "items": { "type": "object", "properties": { "code": { "type": "string" }, "name": { "type": "string" }, "action": { "type": "string" }, "needs": { "type": "array", "items": { "type": "string" } } } } } } }
+        } }
+    })
+}

@@ -1,0 +1,317 @@
+//! `mandate serve` end to end: the real binary on a loopback port, plain
+//! HTTP/1.1 requests, and the page run by headless Chromium when present.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the start-up line");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        assert!(addr.starts_with("127.0.0.1:"), "binds loopback: {line}");
+        Server { child, addr }
+    }
+
+    /// (status, headers, body)
+    fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, String) {
+        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        s.write_all(head.as_bytes()).expect("write");
+        let _ = s.write_all(body);
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = headers
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, headers.to_string(), body.to_string())
+    }
+
+    fn json(&self, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+        let (status, headers, body) = self.request(method, path, body.as_bytes());
+        assert!(
+            !headers.to_lowercase().contains("set-cookie"),
+            "no cookies: {headers}"
+        );
+        let body = if headers
+            .to_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(&body)
+        } else {
+            body
+        };
+        let v = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"));
+        (status, v)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, tail)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&tail[..n.min(tail.len())]);
+        rest = tail.get(n + 2..).unwrap_or("");
+    }
+    out
+}
+
+#[test]
+fn the_json_api_answers_and_refuses_in_json() {
+    let s = Server::start();
+    let (code, body, _) = {
+        let (c, h, b) = s.request("GET", "/healthz", b"");
+        (c, b, h)
+    };
+    assert_eq!((code, body.trim()), (200, "ok"));
+    let (code, list) = s.json("GET", "/v1/jurisdictions", "");
+    assert_eq!(code, 200);
+    assert_eq!(list.as_array().map(Vec::len), Some(52));
+    let (_, schema) = s.json("GET", "/v1/schema", "");
+    assert!(schema["facts"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f["name"] == "concern")));
+
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        r#"{"jurisdictions": ["CA", "new york"], "facts": {"concern": "subpoena"}}"#,
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["answers"][0]["jurisdiction"], "CA");
+    assert_eq!(v["answers"][1]["jurisdiction"], "NY");
+    assert_eq!(v["combined"]["action"], "must_not_disclose");
+    // The same answer model as the CLI's JSON.
+    for field in [
+        "summary",
+        "action",
+        "to",
+        "any_of",
+        "within",
+        "citations",
+        "rule",
+        "notes",
+        "assumed",
+        "disclaimer",
+    ] {
+        assert!(v["answers"][0].get(field).is_some(), "no `{field}`: {v}");
+    }
+
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        r#"{"jurisdictions": ["Californa"], "facts": {"concern": "subpoena"}}"#,
+    );
+    assert_eq!(code, 404, "{v}");
+    assert_eq!(v["suggestion"], "did you mean `California` (CA)?");
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        r#"{"jurisdictions": ["CA"], "facts": {"concern": "child_abus"}}"#,
+    );
+    assert_eq!(code, 400, "{v}");
+    assert_eq!(v["suggestion"], "did you mean `child_abuse`?");
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        r#"{"jurisdictions": ["CA"], "facts": {"concern": "child_abuse"}}"#,
+    );
+    assert_eq!(code, 422, "{v}");
+    assert_eq!(v["needs"], serde_json::json!(["victim_age"]));
+    let (code, v) = s.json("POST", "/v1/decide", "not json");
+    assert_eq!(code, 400, "{v}");
+    let big = format!(
+        r#"{{"jurisdictions": ["CA"], "pad": "{}"}}"#,
+        "a".repeat(70_000)
+    );
+    let (code, v) = s.json("POST", "/v1/decide", &big);
+    assert_eq!(code, 413, "{v}");
+
+    let (code, v) = s.json(
+        "POST",
+        "/v1/next-question",
+        r#"{"jurisdiction": "TX", "facts": {"concern": "child_abuse"}}"#,
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["question"]["name"], "victim_age");
+    let (code, v) = s.json(
+        "POST",
+        "/v1/next-question",
+        r#"{"jurisdiction": "TX", "facts": {"concern": "child_abuse", "victim_age": 10}}"#,
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["answer"]["action"], "must_report");
+
+    let (code, v) = s.json("GET", "/v1/matrix?concern=child_abuse&victim_age=10", "");
+    assert_eq!(code, 200, "{v}");
+    let tiles = v["tiles"].as_array().expect("tiles");
+    assert_eq!(tiles.len(), 52);
+    // Every state mandates the report for a psychologist, except Oregon,
+    // where what a client says in a privileged communication is exempt.
+    for t in tiles {
+        let want = match t["code"].as_str() {
+            Some("US") | Some("OR") => "may_disclose",
+            _ => "must_report",
+        };
+        assert_eq!(t["action"], want, "{t}");
+    }
+
+    let (code, headers, page) = s.request("GET", "/v1/notice/CA?format=html", b"");
+    assert_eq!(code, 200);
+    assert!(headers.to_lowercase().contains("text/html"));
+    assert!(page.contains("Limits of confidentiality"));
+    let (code, _, _) = s.request("GET", "/v1/notice/ZZ", b"");
+    assert_eq!(code, 404);
+}
+
+#[test]
+fn the_openapi_document_lists_every_route_and_each_is_served() {
+    let s = Server::start();
+    let (code, doc) = s.json("GET", "/v1/openapi.json", "");
+    assert_eq!(code, 200);
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 7);
+    for (path, ops) in paths {
+        let path = path.replace("{code}", "CA");
+        let method = if ops.get("post").is_some() {
+            "POST"
+        } else {
+            "GET"
+        };
+        let query = if path == "/v1/matrix" {
+            "?concern=subpoena"
+        } else {
+            ""
+        };
+        let body = match path.as_str() {
+            "/v1/decide" => r#"{"jurisdictions": ["CA"], "facts": {"concern": "subpoena"}}"#,
+            "/v1/next-question" => r#"{"jurisdiction": "CA"}"#,
+            _ => "",
+        };
+        let (code, _, _) = s.request(method, &format!("{path}{query}"), body.as_bytes());
+        assert_eq!(code, 200, "{method} {path}");
+    }
+}
+
+#[test]
+fn the_page_is_served_whole_and_stops_on_sigterm() {
+    let mut s = Server::start();
+    let (code, headers, page) = s.request("GET", "/", b"");
+    assert_eq!(code, 200);
+    assert!(headers.to_lowercase().contains("text/html"));
+    assert!(
+        page.contains("<script>") && page.contains("/v1/next-question"),
+        "the page drives the guided questions"
+    );
+    assert!(
+        !page.contains("src=\"http") && !page.contains("href=\"http"),
+        "no external assets"
+    );
+    assert!(page.contains("<label for=\"state\">"), "labelled controls");
+    let pid = s.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    let mut waited = 0;
+    let status = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st;
+        }
+        waited += 1;
+        assert!(waited < 200, "did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0), "a graceful stop");
+}
+
+/// Headless Chromium runs the page's script against the server: the map
+/// is coloured from the API and the chosen states come from the URL. On
+/// CI the browser is installed by `.ci/run` and must be there.
+#[test]
+fn the_page_works_in_a_browser() {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    let Some(browser) = browser else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium (.ci/run does)"
+        );
+        eprintln!("skipped: no chromium on this machine");
+        return;
+    };
+    let s = Server::start();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=8000",
+            "--dump-dom",
+            &format!("http://{}/?j=CA,NY", s.addr),
+        ])
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("Answering for: California (CA) and New York (NY)"),
+        "{dom}"
+    );
+    assert!(
+        dom.matches("data-action=\"must_report\"").count() >= 50,
+        "the map is coloured:\n{dom}"
+    );
+    assert!(
+        dom.contains("id=\"q-concern\""),
+        "the first guided question is shown:\n{dom}"
+    );
+}
