@@ -241,9 +241,21 @@ fn the_page_is_served_whole_and_stops_on_sigterm() {
     let (code, headers, page) = s.request("GET", "/", b"");
     assert_eq!(code, 200);
     assert!(headers.to_lowercase().contains("text/html"));
+    assert!(page.contains("<script src=\"/app.js\">"), "{page}");
+    let csp = headers
+        .lines()
+        .find(|l| l.to_lowercase().starts_with("content-security-policy:"))
+        .unwrap_or_else(|| panic!("no CSP: {headers}"))
+        .to_string();
     assert!(
-        page.contains("<script>") && page.contains("/v1/next-question"),
-        "the page drives the guided questions"
+        csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    let (code, _, script) = s.request("GET", "/app.js", b"");
+    assert_eq!(code, 200);
+    assert!(
+        script.contains("/v1/next-question"),
+        "the script drives the guided questions"
     );
     assert!(
         !page.contains("src=\"http") && !page.contains("href=\"http"),
@@ -268,9 +280,18 @@ fn the_page_is_served_whole_and_stops_on_sigterm() {
     assert_eq!(status.code(), Some(0), "a graceful stop");
 }
 
-/// Headless Chromium runs the page's script against the server: the map
-/// is coloured from the API and the chosen states come from the URL. On
-/// CI the browser is installed by `.ci/run` and must be there.
+/// Where the browser test leaves its screenshots for a developer to look at.
+fn screenshots() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
+/// Headless Chromium runs the page's script against the server. The page
+/// keeps the states and the answers so far in its URL, so the test loads
+/// California with child abuse at age 10 answered and finds the report
+/// duty; the map must colour every jurisdiction; the notice must render.
+/// On CI the browser is installed by `.ci/run` and must be there.
 #[test]
 fn the_page_works_in_a_browser() {
     let browser = ["chromium", "chromium-browser", "google-chrome"]
@@ -290,28 +311,62 @@ fn the_page_works_in_a_browser() {
         return;
     };
     let s = Server::start();
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--virtual-time-budget=8000",
-            "--dump-dom",
-            &format!("http://{}/?j=CA,NY", s.addr),
-        ])
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let shots = screenshots();
+    let chrome = |url: &str, extra: &[&str]| {
+        let out = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--virtual-time-budget=8000",
+                "--window-size=1100,1600",
+            ])
+            .args(extra)
+            .arg(url)
+            .output()
+            .expect("chromium runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let answered = format!(
+        "http://{}/?j=CA&f=concern:child_abuse,victim_age:10",
+        s.addr
+    );
+    let dom = chrome(&answered, &["--dump-dom"]);
+    assert!(dom.contains("Answering for: California (CA)"), "{dom}");
     assert!(
-        dom.contains("Answering for: California (CA) and New York (NY)"),
-        "{dom}"
+        dom.contains("You must report this to child protective services or law enforcement"),
+        "no answer card:\n{dom}"
     );
     assert!(
-        dom.matches("data-action=\"must_report\"").count() >= 50,
-        "the map is coloured:\n{dom}"
+        dom.contains("Cal. Penal Code"),
+        "citations on the card:\n{dom}"
+    );
+    // The map: every one of the 51 tiles coloured by its duty for the
+    // default concern and age, none waiting on more facts.
+    let tiles = dom.matches("data-action=").count();
+    assert_eq!(tiles, 51, "{dom}");
+    assert_eq!(dom.matches("data-action=\"depends\"").count(), 0, "{dom}");
+    // A first question when nothing is answered yet.
+    let fresh = chrome(&format!("http://{}/?j=CA,NY", s.addr), &["--dump-dom"]);
+    assert!(
+        fresh.contains("Answering for: California (CA) and New York (NY)"),
+        "{fresh}"
     );
     assert!(
-        dom.contains("id=\"q-concern\""),
-        "the first guided question is shown:\n{dom}"
+        fresh.contains("id=\"q-concern\""),
+        "the first guided question:\n{fresh}"
     );
+    let notice = chrome(&format!("http://{}/notice/CA", s.addr), &["--dump-dom"]);
+    assert!(notice.contains("Limits of confidentiality"), "{notice}");
+    for (name, url) in [
+        ("answer", answered),
+        ("notice", format!("http://{}/notice/CA", s.addr)),
+    ] {
+        let png = shots.join(format!("{name}.png"));
+        chrome(&url, &[&format!("--screenshot={}", png.display())]);
+        assert!(
+            std::fs::metadata(&png).is_ok_and(|m| m.len() > 10_000),
+            "{name} screenshot"
+        );
+    }
 }

@@ -58,6 +58,8 @@ pub struct Policies {
 struct Slot {
     code: String,
     name: String,
+    /// The name as compared with what people type (see `normalize`).
+    key: String,
     json: Option<&'static str>,
     ready: OnceLock<Ready>,
 }
@@ -209,6 +211,7 @@ impl Policies {
             .map(|t| Slot {
                 code: t.jurisdiction.clone(),
                 name: t.name.clone(),
+                key: normalize(&t.name),
                 json: None,
                 ready: OnceLock::from(Ready {
                     index: TableIndex::new(&tables.columns, t),
@@ -249,6 +252,7 @@ impl Policies {
                 .map(|(code, name, json)| Slot {
                     code: code.to_string(),
                     name: name.to_string(),
+                    key: normalize(name),
                     json: Some(json),
                     ready: OnceLock::new(),
                 })
@@ -308,11 +312,12 @@ impl Policies {
         let suggestion = if given.trim().chars().count() <= 2 {
             None
         } else {
-            let names: Vec<String> = self.slots.iter().map(|s| normalize(&s.name)).collect();
-            crate::diag::suggest(&wanted, names.iter().map(String::as_str)).and_then(|near| {
-                let slot = self.slots.iter().find(|s| normalize(&s.name) == near)?;
-                Some(format!("did you mean `{}` ({})?", slot.name, slot.code))
-            })
+            crate::diag::suggest(&wanted, self.slots.iter().map(|s| s.key.as_str())).and_then(
+                |near| {
+                    let slot = self.slots.iter().find(|s| s.key == near)?;
+                    Some(format!("did you mean `{}` ({})?", slot.name, slot.code))
+                },
+            )
         };
         Err(DecideError::UnknownJurisdiction {
             given: given.to_string(),
@@ -441,27 +446,26 @@ impl Policies {
             row: d.row,
             outcome: d.index,
         };
-        let schema = self.schema();
         let assumed = table
             .map(|t| t.relied_on(&facts.values, &given_mask, &decided))
             .unwrap_or_default()
             .into_iter()
             .map(|c| {
                 let FactValue { fact, value } = show(c);
-                let f = schema.fact(&fact);
-                let value_doc = f.and_then(|f| match &f.kind {
-                    FactKind::Enum { values, .. } => values
+                let column = &self.columns[c];
+                // Only the enum of this fact is looked at: building the
+                // whole schema per answer would dominate a busy server.
+                let value_doc = match &column.ty {
+                    crate::table::ColumnType::Enum { name, .. } => self
+                        .enums()
                         .iter()
-                        .find(|v| v.name == value)
+                        .find(|e| &e.name == name)
+                        .and_then(|e| e.variants.iter().find(|v| v.name == value))
                         .and_then(|v| v.doc.clone()),
                     _ => None,
-                });
-                let meaning = words::meaning(
-                    f.and_then(|f| f.doc.as_deref()),
-                    &fact,
-                    &value,
-                    value_doc.as_deref(),
-                );
+                };
+                let meaning =
+                    words::meaning(column.doc.as_deref(), &fact, &value, value_doc.as_deref());
                 Assumption {
                     fact,
                     value,

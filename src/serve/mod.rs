@@ -74,6 +74,8 @@ async fn shutdown() {
 pub fn app(policies: Policies) -> Router {
     Router::new()
         .route("/", get(page::index))
+        .route("/app.js", get(page::script))
+        .route("/app.css", get(page::style))
         .route("/notice/{code}", get(notice_page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/openapi.json", get(openapi::document))
@@ -92,7 +94,70 @@ pub fn app(policies: Policies) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(guard))
         .with_state(Arc::new(policies))
+}
+
+/// Requests served at once; more wait for a slot up to the time limit.
+const MAX_IN_FLIGHT: usize = 256;
+/// A request that takes longer than this is cut off with 503.
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+static IN_FLIGHT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_IN_FLIGHT);
+
+/// Limits and security headers on every response. The policy allows only
+/// this origin's script, style and API; notices (HTML with their own
+/// inline print styles) get a policy without any script at all.
+async fn guard(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let notice =
+        req.uri().path().starts_with("/notice/") || req.uri().path().starts_with("/v1/notice/");
+    let work = async {
+        let Ok(_slot) = IN_FLIGHT.acquire().await else {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is shutting down".into(),
+                "try again",
+                None,
+            );
+        };
+        next.run(req).await
+    };
+    let mut response = match tokio::time::timeout(TIME_LIMIT, work).await {
+        Ok(r) => r,
+        Err(_) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the request took too long".into(),
+            "try again; the server may be overloaded",
+            None,
+        ),
+    };
+    let csp = if notice {
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    } else {
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(csp),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        axum::http::HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        axum::http::HeaderValue::from_static("DENY"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// Every error, as JSON.

@@ -15,4 +15,19 @@ pub async fn index() -> Response {
         .into_response()
 }
 
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+pub async fn style() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response()
+}
+
 const PAGE: &str = include_str!("page.html");
+// Separate files so the Content-Security-Policy can forbid inline code.
+const SCRIPT: &str = include_str!("app.js");
+const STYLE: &str = include_str!("app.css");
