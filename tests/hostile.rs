@@ -204,3 +204,56 @@ fn git_diffs_see_files_whose_names_git_would_quote() {
         String::from_utf8_lossy(&odd.stderr)
     );
 }
+
+#[test]
+fn writes_keep_modes_follow_links_and_refuse_devices() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("writes");
+    let private = dir.join("private.json");
+    std::fs::write(&private, "old").expect("write");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let r = run(&["compile", "-o", private.to_str().expect("utf-8")]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    let meta = std::fs::metadata(&private).expect("meta");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600, "the mode is kept");
+    assert!(meta.len() > 100_000, "the artifact was written");
+
+    // A symlink is written through: the link stays, its target changes.
+    let target = dir.join("target.json");
+    std::fs::write(&target, "old").expect("write");
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&target, &link).expect("link");
+    assert_eq!(
+        run(&["compile", "-o", link.to_str().expect("utf-8")]).exit,
+        Exit::Ok
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::metadata(&target).expect("target").len() > 100_000);
+
+    // A device is never replaced by a regular file.
+    let r = run(&["compile", "-o", "/dev/null"]);
+    assert_eq!(r.exit, Exit::Usage, "{}", r.err);
+    assert!(r.err.contains("not a regular file"), "{}", r.err);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null")
+        .expect("null")
+        .file_type()
+        .is_char_device());
+
+    // `-` is standard output, and no temporary file is ever left behind.
+    let r = run(&["compile", "-o", "-"]);
+    assert!(
+        r.out.starts_with("{\n  \"format\": \"mandate-tables/1\""),
+        "{}",
+        &r.out[..80.min(r.out.len())]
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

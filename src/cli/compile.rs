@@ -17,6 +17,10 @@ pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
         }
     };
     let text = crate::table::save_artifact(tables);
+    if a.output.as_os_str() == "-" {
+        write!(out, "{text}")?;
+        return Ok(Exit::Ok);
+    }
     if let Err(e) = super::fsutil::atomic_write(&a.output, text.as_bytes()) {
         writeln!(err, "error: cannot write `{}`: {e}", a.output.display())?;
         return Ok(Exit::Usage);

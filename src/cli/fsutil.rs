@@ -1,24 +1,86 @@
-//! Writing files so that an interrupted run never leaves a half-written
-//! one: write a temporary sibling, flush it to disk, then rename over.
+//! Replacing files safely. A pull request runs through CI, so the target
+//! may be a planted symlink, a device or someone else's file: write an
+//! exclusive temporary file with an unpredictable name beside the real
+//! target, give it the old file's mode and owner, flush it to disk, then
+//! rename it over. An interrupted run leaves the old file or the new one;
+//! at worst a temporary file, which the next write in that folder removes.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Temporary files older than this are leftovers of a killed run.
+const STALE: Duration = Duration::from_secs(600);
 
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
+    use std::io::{Error, ErrorKind};
+    // Write through a symlink to the file it names, so the link stays a
+    // link and its target is what changes.
+    let target: PathBuf = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
     };
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let existing = match std::fs::metadata(&target) {
+        Ok(m) if !m.is_file() => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "it exists and is not a regular file (a device, a FIFO or a directory); refusing to replace it",
+            ))
+        }
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let prefix = format!(".{name}.");
+    clean_stale(&dir, &prefix);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    if let Some(m) = &existing {
+        tmp.as_file().set_permissions(m.permissions())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // Only root can give a file away; anyone else keeps ownership.
+            let _ = std::os::unix::fs::chown(tmp.path(), Some(m.uid()), Some(m.gid()));
+        }
     }
-    result
+    tmp.as_file().sync_all()?;
+    // On error the temporary file is removed when `tmp` drops.
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Remove `.{name}.*.tmp` files left by a killed run.
+fn clean_stale(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let n = file_name.to_string_lossy();
+        if !(n.starts_with(prefix) && n.ends_with(".tmp")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age > STALE);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }

@@ -279,7 +279,7 @@ pub struct TableArgs {
 pub struct CompileArgs {
     /// A corpus directory or a policy file [default: ./policies, else embedded]
     pub path: Option<PathBuf>,
-    /// Where to write the artifact
+    /// Where to write the artifact (`-` for standard output); an existing file keeps its mode
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 }
