@@ -112,6 +112,8 @@ codes! {
         "Statutes change every legislative session; a file whose `reviewed` date is older than 12 months (or missing) may no longer say what the law says.\n\nFix: re-read the sources, update the rules and set `reviewed` to the date of the review. `check --today DATE` sets the date used.";
     Unverified = "W007", Warning, "unverified-rule", "a rule marked `unverified`",
         "The rule's source could not be read in full, is old, or disagrees with another. `check` counts these; `check --deny unverified` turns each into an error, for corpora that must be fully verified.\n\nFix: read the current official text, correct the rule if needed, and remove `unverified`.";
+    EmptyFile = "W008", Warning, "empty-file", "a policy file that defines nothing",
+        "The file holds no schema and no jurisdiction: it is empty, only comments, or was saved with line ends or an encoding that hid its content. A jurisdiction that was meant to be there is silently missing from every answer.\n\nFix: restore the file's content, or delete the file.";
 }
 
 impl fmt::Display for Code {

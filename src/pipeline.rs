@@ -1,6 +1,6 @@
 //! The pipeline as one call: text to tables, and tables to lint findings.
 
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Code, Diagnostic};
 use crate::source::Sources;
 use crate::{check, compile, lint, syntax};
 
@@ -26,9 +26,20 @@ impl Analysis {
 /// tests. `diags` carries problems found while loading.
 pub fn compile_sources(sources: Sources, mut diags: Vec<Diagnostic>) -> Analysis {
     let mut files = Vec::new();
-    for (id, _) in sources.iter() {
+    for (id, file) in sources.iter() {
         match syntax::parse(&sources, id) {
-            Ok(f) => files.push(f),
+            Ok(f) => {
+                if f.items.is_empty() {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::EmptyFile,
+                            format!("`{}` defines nothing", file.name),
+                        )
+                        .help("restore the file's schema or jurisdiction, or delete the file"),
+                    );
+                }
+                files.push(f)
+            }
             Err(mut d) => diags.append(&mut d),
         }
     }

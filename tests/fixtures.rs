@@ -134,6 +134,7 @@ err_fixtures! {
     syntax_e001_syntax: "syntax", "E001-syntax";
     syntax_e021_limit: "syntax", "E021-limit";
     syntax_e022_unreadable: "syntax", "E022-unreadable";
+    syntax_w008_empty_file: "syntax", "W008-empty-file";
     check_e002_unknown_fact: "check", "E002-unknown-fact";
     check_e003_unknown_variant: "check", "E003-unknown-variant";
     check_e004_unknown_type: "check", "E004-unknown-type";
