@@ -4,39 +4,13 @@
 //! evaluator refuses with an error naming it instead of falling through to
 //! a weaker answer.
 
-use super::{Column, ColumnType, Outcome, Table, Tables, Test};
-use crate::diag::did_you_mean;
+use super::{Column, Outcome, Table, Tables, Test};
 
 /// Fact values in column order, defaults already applied; `None` means
 /// unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub values: Vec<Option<i64>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FactsError {
-    #[error("`{given}` is not of the form fact=value")]
-    Malformed { given: String },
-    #[error("unknown fact `{name}`{}", hint(.suggestion))]
-    UnknownFact {
-        name: String,
-        suggestion: Option<String>,
-        known: Vec<String>,
-    },
-    #[error("`{value}` is not a value of `{fact}`{}; expected {expected}", hint(.suggestion))]
-    BadValue {
-        fact: String,
-        value: String,
-        expected: String,
-        suggestion: Option<String>,
-    },
-    #[error("`{fact}` is given twice")]
-    Repeated { fact: String },
-}
-
-fn hint(s: &Option<String>) -> String {
-    s.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
 }
 
 impl Facts {
@@ -47,78 +21,9 @@ impl Facts {
         }
     }
 
-    /// Parse `fact=value` pairs as users type them on the command line.
-    pub fn parse<S: AsRef<str>>(columns: &[Column], pairs: &[S]) -> Result<Facts, FactsError> {
-        let mut facts = Facts::defaults(columns);
-        let mut seen = vec![false; columns.len()];
-        for pair in pairs {
-            let pair = pair.as_ref();
-            let Some((name, value)) = pair.split_once('=') else {
-                return Err(FactsError::Malformed {
-                    given: pair.to_string(),
-                });
-            };
-            let (name, value) = (name.trim(), value.trim());
-            if name.is_empty() || value.is_empty() {
-                return Err(FactsError::Malformed {
-                    given: pair.to_string(),
-                });
-            }
-            let Some(col) = columns.iter().position(|c| c.name == name) else {
-                return Err(FactsError::UnknownFact {
-                    name: name.to_string(),
-                    suggestion: did_you_mean(name, columns.iter().map(|c| c.name.as_str())),
-                    known: columns.iter().map(|c| c.name.clone()).collect(),
-                });
-            };
-            if seen[col] {
-                return Err(FactsError::Repeated {
-                    fact: name.to_string(),
-                });
-            }
-            seen[col] = true;
-            facts.values[col] = Some(parse_value(&columns[col], value)?);
-        }
-        Ok(facts)
-    }
-
     /// Set one fact by index (used by tests and generators).
     pub fn set(&mut self, col: usize, value: i64) {
         self.values[col] = Some(value);
-    }
-}
-
-fn parse_value(col: &Column, value: &str) -> Result<i64, FactsError> {
-    let bad = |expected: String, suggestion: Option<String>| FactsError::BadValue {
-        fact: col.name.clone(),
-        value: value.to_string(),
-        expected,
-        suggestion,
-    };
-    match &col.ty {
-        ColumnType::Bool => match value {
-            "true" | "yes" => Ok(1),
-            "false" | "no" => Ok(0),
-            _ => Err(bad("`true` or `false`".into(), None)),
-        },
-        ColumnType::Int { lo, hi } => match value.parse::<i64>() {
-            Ok(v) if v >= *lo && v <= *hi => Ok(v),
-            _ => Err(bad(format!("an integer from {lo} to {hi}"), None)),
-        },
-        ColumnType::Enum { variants, .. } => match variants.iter().position(|v| v == value) {
-            Some(i) => Ok(i as i64),
-            None => Err(bad(
-                format!(
-                    "one of {}",
-                    variants
-                        .iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                did_you_mean(value, variants.iter().map(String::as_str)),
-            )),
-        },
     }
 }
 

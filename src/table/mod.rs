@@ -12,7 +12,7 @@ pub use action::{mask_of, Action, Duration};
 pub use artifact::{
     artifact_hash, load_artifact, parse_artifact, save_artifact, ArtifactError, FORMAT,
 };
-pub use eval::{Decided, EvalError, Facts, FactsError, Miss, Skipped, Trace, Undecided};
+pub use eval::{Decided, EvalError, Facts, Miss, Skipped, Trace, Undecided};
 pub use index::{Decider, Indexed, TableIndex};
 pub use render::{decision_text, render_table, TableFormat};
 
