@@ -128,10 +128,26 @@ fn read_policy(path: &Path, name: &str) -> Result<String, Diagnostic> {
         .help("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(if text.contains('\r') {
+    let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
+    };
+    // Other control characters (an escape sequence in a note, say) would
+    // reach the terminal raw in answers and snippets: show them as their
+    // visible pictures (ESC becomes ␛) instead.
+    Ok(if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        text.chars()
+            .map(|c| match c {
+                '\n' | '\t' => c,
+                c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\u{7f}' => '\u{2421}',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect()
+    } else {
+        text
     })
 }
 

@@ -257,3 +257,59 @@ fn writes_keep_modes_follow_links_and_refuse_devices() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = corpus("escape");
+    let ca = dir.join("states/ca.policy");
+    let text = std::fs::read_to_string(&ca).expect("read");
+    let hostile = text.replacen("note \"", "note \"\u{1b}[2J\u{7}cleared ", 1);
+    assert_ne!(hostile, text);
+    std::fs::write(&ca, hostile).expect("write");
+    let r = run(&[
+        "decide",
+        "--policies",
+        dir.to_str().expect("utf-8"),
+        "-j",
+        "CA",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=9",
+    ]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(
+        !r.out.contains('\u{1b}') && !r.out.contains('\u{7}'),
+        "raw control characters printed"
+    );
+    assert!(
+        r.out.contains("\u{241b}[2J\u{2407}cleared"),
+        "shown as pictures:\n{}",
+        r.out
+    );
+}
+
+#[test]
+fn every_duration_unit_has_the_same_limit() {
+    let dir = corpus("durations");
+    let ca = dir.join("states/ca.policy");
+    let text = std::fs::read_to_string(&ca).expect("read");
+    for (deadline, ok) in [
+        ("876000h", true),
+        ("36500d", true),
+        ("876001h", false),
+        ("18446744073709551615h", false),
+        ("9223372036854775807d", false),
+    ] {
+        let changed = text.replacen(
+            "in writing within 36h",
+            &format!("in writing within {deadline}"),
+            1,
+        );
+        assert_ne!(changed, text);
+        std::fs::write(&ca, changed).expect("write");
+        let r = run(&["check", dir.to_str().expect("utf-8")]);
+        let refused = r.out.contains("E014");
+        assert_eq!(!refused, ok, "{deadline}:\n{}", r.out);
+    }
+}

@@ -235,7 +235,7 @@ impl Checker<'_> {
                         "not a duration",
                     )
                     .help(
-                        "write `immediately`, or a number with `h`, `d` or `w`: `24h`, `2d`, `1w`",
+                        "write `immediately`, or a number with `h`, `d` or `w` up to 100 years: `24h`, `2d`, `1w`",
                     ),
                 );
                 None

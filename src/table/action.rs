@@ -57,8 +57,13 @@ pub struct Duration {
     text: String,
 }
 
+/// The longest deadline, whatever its unit: about 100 years. One limit,
+/// so `876000h`, `36500d` and `5214w` are all accepted and nothing longer.
+pub const MAX_HOURS: u64 = 876_000;
+
 impl Duration {
-    /// `immediately`, or a number with `h`, `d` or `w`.
+    /// `immediately`, or a number with `h`, `d` or `w`, at most
+    /// [`MAX_HOURS`] long.
     pub fn parse(text: &str) -> Option<Duration> {
         let hours = if text == "immediately" {
             0
@@ -75,6 +80,9 @@ impl Duration {
             }
             num.parse::<u64>().ok()?.checked_mul(mult)?
         };
+        if hours > MAX_HOURS {
+            return None;
+        }
         Some(Duration {
             hours,
             text: text.to_string(),
