@@ -63,7 +63,7 @@ pub const MAX_HOURS: u64 = 876_000;
 
 impl Duration {
     /// `immediately`, or a number with `h`, `d` or `w`, at most
-    /// [`MAX_HOURS`] long.
+    /// `MAX_HOURS` long (about 100 years).
     pub fn parse(text: &str) -> Option<Duration> {
         let hours = if text == "immediately" {
             0
