@@ -125,6 +125,67 @@ fn bench_corpus(c: &mut Criterion, sources: &mandate::source::Sources) {
     g.finish();
 }
 
+/// One jurisdiction of `n` rules in the given shape, with the shipped
+/// schema and baseline: the corpus `mandate check` would read.
+fn one_jurisdiction(shape: &str, n: usize) -> mandate::source::Sources {
+    let roles = [
+        "psychologist",
+        "psychiatrist",
+        "counselor",
+        "social_worker",
+        "marriage_family_therapist",
+    ];
+    let mut text = String::from("jurisdiction ZZ \"Demo\" extends US {\n  reviewed 2026-11-27\n");
+    for i in 0..n {
+        let when = match shape {
+            // Every rule tests the same facts: all overlap, all agree.
+            "duplicated" => {
+                "concern == danger_to_others and victim_age == 30 and threat_serious".to_string()
+            }
+            // Distinct (age, role) pairs, as far as the domain allows.
+            "disjoint" => format!(
+                "concern == danger_to_others and victim_age == {} and role == {}",
+                i % 131,
+                roles[(i / 131) % roles.len()]
+            ),
+            // Nested intervals: each overlaps many others.
+            _ => format!(
+                "concern == danger_to_others and victim_age >= {} and threat_serious",
+                i % 131
+            ),
+        };
+        text.push_str(&format!(
+            "  rule r{i} {{\n    when {when}\n    then may_disclose to [law_enforcement]\n    cite \"Demo § {i}\"\n  }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    let mut sources = mandate::loader::embedded().sources;
+    sources.add("zz.policy", text);
+    sources
+}
+
+/// `mandate check` of one large jurisdiction: analysis, lints and the
+/// rendered report (rendering once scanned the file per finding).
+fn bench_one_jurisdiction(c: &mut Criterion) {
+    let mut g = c.benchmark_group("one_jurisdiction");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
+    let opts = mandate::lint::Options::on(2026, 11, 27);
+    for shape in ["disjoint", "overlapping", "duplicated"] {
+        for n in [2_500usize, 5_000, 10_000, 20_000] {
+            let sources = one_jurisdiction(shape, n);
+            g.bench_with_input(BenchmarkId::new(shape, n), &sources, |b, s| {
+                b.iter(|| {
+                    let a = mandate::pipeline::analyse_with(s.clone(), Vec::new(), &opts);
+                    black_box(mandate::diag::render_all(&a.diags, &a.sources).len())
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
 fn bench_scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("scaling");
     g.sample_size(10)
@@ -248,6 +309,20 @@ fn summary(dir: &Path) {
             d / t
         );
     }
+    for shape in ["disjoint", "overlapping", "duplicated"] {
+        let row: Vec<String> = [2_500, 5_000, 10_000, 20_000]
+            .iter()
+            .filter_map(|n| {
+                m(&format!("one_jurisdiction/{shape}/{n}")).map(|t| format!("{n}: {}", show(t)))
+            })
+            .collect();
+        if !row.is_empty() {
+            println!(
+                "check, one jurisdiction, {shape:<11} {} (target < 10 s at 20,000)",
+                row.join(", ")
+            );
+        }
+    }
     if let (Some(i), Some(l)) = (m("decide/corpus_indexed"), m("decide/corpus_linear")) {
         println!("index speed-up over the linear scan: {:.1}x", l / i);
     }
@@ -299,6 +374,7 @@ fn main() {
     bench_decide(&mut c, &tables);
     bench_corpus(&mut c, &sources);
     bench_scaling(&mut c);
+    bench_one_jurisdiction(&mut c);
     bench_cli(&mut c);
     c.final_summary();
     summary(&dir);

@@ -6,7 +6,7 @@
 //! print JSON or SARIF from the same values.
 
 use crate::source::{Sources, Span};
-use miette::{LabeledSpan, NamedSource};
+use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
 use std::sync::Arc;
 
@@ -190,6 +190,73 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// A file as miette reads it, through the line index: finding the lines
+/// around a span is a binary search, not a scan from the start of the
+/// file, so a report of thousands of findings in a large file stays linear.
+#[derive(Debug, Clone)]
+pub(crate) struct Snippets {
+    name: String,
+    text: Arc<str>,
+    line_starts: Arc<[u32]>,
+}
+
+impl Snippets {
+    fn of(file: &crate::source::SourceFile) -> Snippets {
+        Snippets {
+            name: file.name.clone(),
+            text: file.text.clone(),
+            line_starts: file.line_starts().clone(),
+        }
+    }
+}
+
+impl SourceCode for Snippets {
+    // The same contents as miette's own reader for text (which scans
+    // from the start of the file on every call), found by binary search.
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let len = self.text.len();
+        let starts = &self.line_starts;
+        // Newlines at positions before `x`.
+        let newlines_before = |x: usize| starts.partition_point(|&s| s as usize <= x) - 1;
+        let offset = span.offset();
+        let last = (offset + span.len()).saturating_sub(1);
+        if last > len {
+            return Err(MietteError::OutOfBounds);
+        }
+        let n = newlines_before(offset);
+        let line = n.saturating_sub(before);
+        let (start, column) = if before == 0 {
+            (offset, offset - starts[n] as usize)
+        } else {
+            (starts[line] as usize, 0)
+        };
+        let end = if after == 0 {
+            (last + 1).min(len)
+        } else {
+            // After the newline that ends the `after`-th line past the span.
+            let first_after = starts.partition_point(|&s| (s as usize) < last + 2);
+            starts
+                .get(first_after + after)
+                .map_or(len, |&s| (s as usize).min(len))
+        };
+        let start = start.min(end);
+        let line_count = newlines_before(end);
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[start..end],
+            SourceSpan::new(start.into(), end - start),
+            line,
+            column,
+            line_count,
+        )))
+    }
+}
+
 /// A miette report built from a [`Diagnostic`]: labels in the primary
 /// file stay on the report, labels in other files become related reports.
 #[derive(Debug)]
@@ -197,7 +264,7 @@ pub(crate) struct Report {
     code: Code,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippets>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -225,7 +292,7 @@ impl miette::Diagnostic for Report {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.labels.is_empty() {
@@ -263,7 +330,7 @@ pub(crate) fn report(diag: &Diagnostic, sources: &Sources) -> Report {
                 code: diag.code,
                 message: label.text.clone(),
                 help: None,
-                source: Some(NamedSource::new(file.name.clone(), file.text.clone())),
+                source: Some(Snippets::of(file)),
                 labels: vec![LabeledSpan::new_with_span(
                     Some(label.text.clone()),
                     label.span.range(),
@@ -278,7 +345,7 @@ pub(crate) fn report(diag: &Diagnostic, sources: &Sources) -> Report {
         help: diag.help.clone(),
         source: primary_file.map(|f| {
             let file = sources.get(f);
-            NamedSource::new(file.name.clone(), file.text.clone())
+            Snippets::of(file)
         }),
         labels,
         related,

@@ -59,7 +59,14 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Byte offset of the start of every line, for line numbers in
     /// O(log n) (large generated files have thousands of rules).
-    line_starts: Vec<u32>,
+    line_starts: Arc<[u32]>,
+}
+
+impl SourceFile {
+    /// Byte offsets where lines start.
+    pub fn line_starts(&self) -> &Arc<[u32]> {
+        &self.line_starts
+    }
 }
 
 #[derive(Debug, Clone, Default)]

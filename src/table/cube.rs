@@ -110,41 +110,109 @@ pub fn subtract_all(mut region: Vec<Cube>, minus: &[Cube]) -> Vec<Cube> {
 }
 
 /// Finds which of many cubes may intersect a given one without testing
-/// them all: cubes are bucketed by their values on up to three bit-set
-/// columns (the ones with the most values, e.g. concern and role). Exact
-/// tests still follow; the index only prunes, so it can never hide an
-/// intersection.
+/// them all: cubes are bucketed by their values on up to three columns,
+/// the ones that split them most — bit-set columns such as concern and
+/// role, and integer columns such as an age where the cubes' intervals are
+/// narrow (rules for many single ages, say). Exact tests still follow; the
+/// index only prunes, so it can never hide an intersection.
 pub struct CubeIndex {
-    /// (column, number of values) of the bucketing columns.
-    cols: Vec<(usize, usize)>,
+    dims: Vec<Dim>,
     buckets: Vec<Vec<u32>>,
+}
+
+/// One bucketing column.
+enum Dim {
+    /// A bit-set column with `n` values.
+    Mask { col: usize, n: usize },
+    /// An integer column cut at `bounds`: piece k is
+    /// `bounds[k] ..= bounds[k + 1] - 1`.
+    Int { col: usize, bounds: Vec<i64> },
+}
+
+impl Dim {
+    fn size(&self) -> usize {
+        match self {
+            Dim::Mask { n, .. } => *n,
+            Dim::Int { bounds, .. } => bounds.len().saturating_sub(1),
+        }
+    }
+
+    /// The values (or pieces) of this column a cube covers, or `None` for
+    /// all of them.
+    fn values(&self, cube: &Cube) -> Option<Vec<usize>> {
+        match (self, cube[self.col()]) {
+            (Dim::Mask { n, .. }, Set::Mask(m)) => {
+                Some((0..*n).filter(|v| m & (1u64 << v) != 0).collect())
+            }
+            (Dim::Int { bounds, .. }, Set::Range(lo, hi)) => {
+                let piece = |x: i64| bounds.partition_point(|&b| b <= x).saturating_sub(1);
+                Some((piece(lo)..=piece(hi).min(self.size().saturating_sub(1))).collect())
+            }
+            _ => None,
+        }
+    }
+
+    fn col(&self) -> usize {
+        match self {
+            Dim::Mask { col, .. } | Dim::Int { col, .. } => *col,
+        }
+    }
+}
+
+/// Cut points of an integer column where the cubes' intervals begin and
+/// end, if the intervals are narrow enough for bucketing to prune.
+fn int_dim(col: usize, lo: i64, hi: i64, cubes: &[Cube]) -> Option<Dim> {
+    let mut bounds = vec![lo, hi.saturating_add(1)];
+    for c in cubes {
+        if let Set::Range(a, b) = c[col] {
+            bounds.push(a.max(lo));
+            bounds.push(b.min(hi).saturating_add(1));
+        }
+    }
+    bounds.sort_unstable();
+    bounds.dedup();
+    let pieces = bounds.len().checked_sub(1)?;
+    if !(2..=4096).contains(&pieces) || cubes.is_empty() {
+        return None;
+    }
+    let dim = Dim::Int { col, bounds };
+    // Worth it only when a typical cube covers a small part of the column.
+    let covered: usize = cubes
+        .iter()
+        .map(|c| dim.values(c).map_or(pieces, |v| v.len()))
+        .sum();
+    (covered * 4 <= cubes.len() * pieces).then_some(dim)
 }
 
 impl CubeIndex {
     pub fn new(full: &Cube, cubes: &[Cube]) -> CubeIndex {
-        let mut cols: Vec<(usize, usize)> = full
+        let mut dims: Vec<Dim> = full
             .iter()
             .enumerate()
-            .filter_map(|(c, s)| match s {
-                Set::Mask(m) if m.count_ones() > 1 => Some((c, 64 - m.leading_zeros() as usize)),
+            .filter_map(|(c, s)| match *s {
+                Set::Mask(m) if m.count_ones() > 1 => Some(Dim::Mask {
+                    col: c,
+                    n: 64 - m.leading_zeros() as usize,
+                }),
+                Set::Range(lo, hi) if lo < hi => int_dim(c, lo, hi, cubes),
                 _ => None,
             })
             .collect();
-        cols.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        dims.sort_by(|a, b| b.size().cmp(&a.size()).then(a.col().cmp(&b.col())));
         let mut kept = Vec::new();
         let mut size = 1usize;
-        for c in cols {
-            if size * c.1 > 4096 {
-                break;
+        for d in dims {
+            if size * d.size() > 4096 {
+                continue;
             }
-            size *= c.1;
-            kept.push(c);
+            size *= d.size();
+            kept.push(d);
             if kept.len() == 3 {
                 break;
             }
         }
         let mut index = CubeIndex {
-            cols: kept,
+            dims: kept,
             buckets: vec![Vec::new(); size],
         };
         for (i, cube) in cubes.iter().enumerate() {
@@ -158,11 +226,11 @@ impl CubeIndex {
     /// Bucket keys a cube occupies.
     fn keys(&self, cube: &Cube) -> Vec<usize> {
         let mut keys = vec![0usize];
-        for &(col, n) in &self.cols {
-            let Set::Mask(m) = cube[col] else {
+        for d in &self.dims {
+            let n = d.size();
+            let Some(values) = d.values(cube) else {
                 return (0..self.buckets.len()).collect();
             };
-            let values: Vec<usize> = (0..n).filter(|v| m & (1u64 << v) != 0).collect();
             keys = keys
                 .iter()
                 .flat_map(|k| values.iter().map(move |v| k * n + v))
