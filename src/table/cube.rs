@@ -118,6 +118,8 @@ pub fn subtract_all(mut region: Vec<Cube>, minus: &[Cube]) -> Vec<Cube> {
 pub struct CubeIndex {
     dims: Vec<Dim>,
     buckets: Vec<Vec<u32>>,
+    /// How many cubes were indexed.
+    len: usize,
 }
 
 /// One bucketing column.
@@ -214,6 +216,7 @@ impl CubeIndex {
         let mut index = CubeIndex {
             dims: kept,
             buckets: vec![Vec::new(); size],
+            len: cubes.len(),
         };
         for (i, cube) in cubes.iter().enumerate() {
             for key in index.keys(cube) {
@@ -241,13 +244,26 @@ impl CubeIndex {
 
     /// Indices of the cubes that may intersect `cube`, ascending.
     pub fn candidates(&self, cube: &Cube) -> Vec<u32> {
-        let mut out: Vec<u32> = self
-            .keys(cube)
-            .into_iter()
-            .flat_map(|k| self.buckets[k].iter().copied())
-            .collect();
-        out.sort_unstable();
-        out.dedup();
+        let keys = self.keys(cube);
+        if let [one] = keys.as_slice() {
+            return self.buckets[*one].clone();
+        }
+        // A cube can sit in several of these buckets: mark, then read the
+        // marks in order, instead of sorting the concatenation.
+        let mut seen = vec![0u64; self.len.div_ceil(64)];
+        for k in keys {
+            for &i in &self.buckets[k] {
+                seen[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
+        let mut out = Vec::new();
+        for (w, &word) in seen.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                out.push((w * 64) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
         out
     }
 }
