@@ -379,3 +379,16 @@ fn the_interview_asks_only_what_matters_and_ends_at_decide() {
         assert_eq!(answer.action, direct.action, "{code}");
     }
 }
+
+#[test]
+fn a_missing_corpus_and_an_oversized_artifact_are_diagnostics() {
+    let err = Policies::load("/nonexistent/policies")
+        .err()
+        .expect("refused");
+    let p = err.problems();
+    assert_eq!(p.first().map(|p| p.code), Some("E022"), "{p:?}");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    let huge = std::io::Read::take(std::io::repeat(b' '), mandate::MAX_ARTIFACT_BYTES + 1);
+    let err = Policies::from_artifact(huge).err().expect("refused");
+    assert!(err.to_string().contains("larger than"), "{err}");
+}

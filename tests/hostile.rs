@@ -43,6 +43,21 @@ fn run_bin(args: &[&str], stdout: Stdio) -> (Option<i32>, String) {
     }
 }
 
+/// CA's answer for a 9-year-old's suspected abuse, from the corpus in `dir`.
+fn decide_ca_child(dir: &Path) -> common::Run {
+    run(&[
+        "decide",
+        "--policies",
+        dir.to_str().expect("utf-8"),
+        "-j",
+        "CA",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=9",
+    ])
+}
+
 fn mkfifo(path: &Path) {
     let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
     assert!(status.success());
@@ -108,17 +123,7 @@ fn cr_line_ends_and_a_byte_order_mark_are_read() {
     let ca = dir.join("states/ca.policy");
     let text = std::fs::read_to_string(&ca).expect("read");
     std::fs::write(&ca, format!("\u{feff}{}", text.replace('\n', "\r"))).expect("write");
-    let r = run(&[
-        "decide",
-        "--policies",
-        dir.to_str().expect("utf-8"),
-        "-j",
-        "CA",
-        "--fact",
-        "concern=child_abuse",
-        "--fact",
-        "victim_age=9",
-    ]);
+    let r = decide_ca_child(&dir);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     assert!(
         r.out.contains("CA.canra_child_abuse"),
@@ -266,17 +271,7 @@ fn control_characters_never_reach_the_terminal() {
     let hostile = text.replacen("note \"", "note \"\u{1b}[2J\u{7}cleared ", 1);
     assert_ne!(hostile, text);
     std::fs::write(&ca, hostile).expect("write");
-    let r = run(&[
-        "decide",
-        "--policies",
-        dir.to_str().expect("utf-8"),
-        "-j",
-        "CA",
-        "--fact",
-        "concern=child_abuse",
-        "--fact",
-        "victim_age=9",
-    ]);
+    let r = decide_ca_child(&dir);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     assert!(
         !r.out.contains('\u{1b}') && !r.out.contains('\u{7}'),

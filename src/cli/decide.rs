@@ -156,12 +156,7 @@ pub fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{first}")?;
     let action = crate::table::decision_text(a.action, &a.to, a.any_of, None, None);
     writeln!(out, "  action:   {action}")?;
-    match (&a.within, &a.written_within) {
-        (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}")?,
-        (Some(w), None) => writeln!(out, "  deadline: {w}")?,
-        (None, Some(x)) => writeln!(out, "  deadline: in writing within {x}")?,
-        (None, None) => {}
-    }
+    deadline_line(a.within.as_ref(), a.written_within.as_ref(), out)?;
     writeln!(out, "  rule:     {} ({})", a.rule, a.source)?;
     for c in &a.citations {
         writeln!(out, "  cite:     {c}")?;
@@ -229,13 +224,22 @@ fn many(all: &Combined, out: &mut dyn Write) -> std::io::Result<()> {
     if m.conflicts.is_empty() {
         let action = crate::table::decision_text(m.action, &m.to, m.any_of, None, None);
         writeln!(out, "  action:   {action}")?;
-        match (&m.within, &m.written_within) {
-            (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}")?,
-            (Some(w), None) => writeln!(out, "  deadline: {w}")?,
-            (None, Some(x)) => writeln!(out, "  deadline: in writing within {x}")?,
-            (None, None) => {}
-        }
+        deadline_line(m.within.as_ref(), m.written_within.as_ref(), out)?;
     }
     writeln!(out, "\n{DISCLAIMER}")?;
     Ok(())
+}
+
+/// The `deadline:` line, when there is a deadline.
+fn deadline_line(
+    within: Option<&crate::table::Duration>,
+    written: Option<&crate::table::Duration>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match (within, written) {
+        (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}"),
+        (Some(w), None) => writeln!(out, "  deadline: {w}"),
+        (None, Some(x)) => writeln!(out, "  deadline: in writing within {x}"),
+        (None, None) => Ok(()),
+    }
 }

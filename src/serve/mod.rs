@@ -76,7 +76,7 @@ pub fn app(policies: Policies) -> Router {
         .route("/", get(page::index))
         .route("/app.js", get(page::script))
         .route("/app.css", get(page::style))
-        .route("/notice/{code}", get(notice_page))
+        .route("/notice/{code}", get(notice))
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/openapi.json", get(openapi::document))
         .route("/v1/jurisdictions", get(jurisdictions))
@@ -315,11 +315,6 @@ async fn notice(
             None,
         ),
     }
-}
-
-/// The printable notice, as a page of the site.
-async fn notice_page(state: Shared, code: Path<String>, q: Query<NoticeQuery>) -> Response {
-    notice(state, code, q).await
 }
 
 /// One jurisdiction's tile on the map.
