@@ -1,8 +1,9 @@
 //! The pipeline as one call: text to tables, and tables to lint findings.
 
 use crate::diag::{self, Code, Diagnostic};
-use crate::source::Sources;
+use crate::source::{FileId, Sources};
 use crate::{check, compile, lint, syntax};
+use std::collections::HashSet;
 
 /// What the pipeline made of a corpus. `tables` is present only when there
 /// is no error; `diags` holds errors and warnings, sorted.
@@ -11,6 +12,10 @@ pub struct Analysis {
     pub program: Option<check::Program>,
     pub tables: Option<crate::table::Tables>,
     pub diags: Vec<Diagnostic>,
+    /// When there are errors: the program as far as it resolved, and tables
+    /// for the jurisdictions whose files and ancestors have no error, so
+    /// their warnings can be shown beside the errors.
+    partial: Option<(check::Program, crate::table::Tables)>,
 }
 
 impl Analysis {
@@ -20,6 +25,13 @@ impl Analysis {
     pub fn warnings(&self) -> usize {
         self.diags.len() - self.errors()
     }
+    /// The program, or beside errors as much of it as resolved: for counts
+    /// and summaries, never for answers.
+    pub fn resolved(&self) -> Option<&check::Program> {
+        self.program
+            .as_ref()
+            .or(self.partial.as_ref().map(|(p, _)| p))
+    }
 }
 
 /// Parse, check and compile: what answering needs, no lints and no policy
@@ -27,46 +39,89 @@ impl Analysis {
 pub fn compile_sources(sources: Sources, mut diags: Vec<Diagnostic>) -> Analysis {
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
-        match syntax::parse(&sources, id) {
-            Ok(f) => {
-                if f.items.is_empty() {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::EmptyFile,
-                            format!("`{}` defines nothing", file.name),
-                        )
-                        .help("restore the file's schema or jurisdiction, or delete the file"),
-                    );
-                }
-                files.push(f)
-            }
-            Err(mut d) => diags.append(&mut d),
+        let (ast, mut syntax) = syntax::parse_recovering(&sources, id);
+        if ast.items.is_empty() && syntax.is_empty() {
+            diags.push(
+                Diagnostic::new(Code::EmptyFile, format!("`{}` defines nothing", file.name))
+                    .help("restore the file's schema or jurisdiction, or delete the file"),
+            );
         }
+        diags.append(&mut syntax);
+        files.push(ast);
     }
-    // A file that did not parse would make every reference to it look
-    // unknown: report the syntax errors alone rather than a cascade.
-    let program = if diags.iter().any(Diagnostic::is_error) {
+    // Every item that parsed is checked, even beside a syntax error: the
+    // parser records the items it skipped, and the checker stays quiet
+    // about names they would have defined.
+    // A file that could not be read or was refused unparsed might define
+    // anything: checking without it would only report its absence.
+    let unknowable = diags
+        .iter()
+        .any(|d| matches!(d.code, Code::Limit | Code::Unreadable));
+    let program = if unknowable {
         None
     } else {
-        let (program, mut check_diags) = check::check(&sources, &files);
+        let (program, mut check_diags) = check::check_partial(&sources, &files);
         diags.append(&mut check_diags);
         program
     };
-    let mut tables = None;
-    if let Some(p) = &program {
-        let (t, mut compile_diags) = compile::compile(p, &sources);
-        diags.append(&mut compile_diags);
-        if !diags.iter().any(Diagnostic::is_error) {
-            tables = Some(t);
-        }
-    }
-    diag::sort(&mut diags);
-    Analysis {
+    let mut analysis = Analysis {
         sources,
-        program,
-        tables,
+        program: None,
+        tables: None,
         diags,
+        partial: None,
+    };
+    let Some(program) = program else {
+        diag::sort(&mut analysis.diags);
+        return analysis;
+    };
+    if analysis.errors() > 0 {
+        let clean = clean_jurisdictions(&program, &analysis.diags);
+        let (tables, mut compile_diags) =
+            compile::compile_where(&program, &analysis.sources, |j| clean[j]);
+        analysis.diags.append(&mut compile_diags);
+        analysis.partial = Some((program, tables));
+    } else {
+        let (tables, mut compile_diags) = compile::compile(&program, &analysis.sources);
+        analysis.diags.append(&mut compile_diags);
+        if analysis.errors() == 0 {
+            analysis.tables = Some(tables);
+        }
+        analysis.program = Some(program);
     }
+    diag::sort(&mut analysis.diags);
+    analysis
+}
+
+/// Which jurisdictions can be trusted beside errors: those whose own file
+/// and whose ancestors' files have none, when the schema has none.
+fn clean_jurisdictions(program: &check::Program, diags: &[Diagnostic]) -> Vec<bool> {
+    let failed: HashSet<FileId> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .flat_map(|d| d.labels.iter().map(|l| l.span.file))
+        .collect();
+    let schema_failed = diags.iter().any(|d| d.is_error() && d.labels.is_empty())
+        || program
+            .schema
+            .facts
+            .iter()
+            .any(|f| failed.contains(&f.span.file));
+    let js = &program.jurisdictions;
+    (0..js.len())
+        .map(|j| {
+            let mut cur = Some(j);
+            let mut steps = 0;
+            while let Some(c) = cur {
+                if schema_failed || failed.contains(&js[c].span.file) || steps > js.len() {
+                    return false;
+                }
+                cur = js[c].parent;
+                steps += 1;
+            }
+            true
+        })
+        .collect()
 }
 
 /// Parse, check, compile and lint every file of `sources` with today's
@@ -81,8 +136,22 @@ pub fn analyse_with(sources: Sources, diags: Vec<Diagnostic>, opts: &lint::Optio
     let mut a = compile_sources(sources, diags);
     if let (Some(p), Some(t)) = (&a.program, &a.tables) {
         a.diags.append(&mut lint::lint(p, t, opts));
+    } else if let Some((p, t)) = &a.partial {
+        // Beside errors, only warnings about trusted jurisdictions are
+        // shown; which facts and variants are unused cannot be known
+        // while some rules failed to resolve.
+        let trusted: HashSet<FileId> = p
+            .jurisdictions
+            .iter()
+            .filter(|j| t.get(&j.code).is_some())
+            .map(|j| j.span.file)
+            .collect();
+        a.diags.extend(lint::lint(p, t, opts).into_iter().filter(|d| {
+            !matches!(d.code, Code::UnusedFact | Code::UnusedVariant)
+                && d.labels.first().is_some_and(|l| trusted.contains(&l.span.file))
+        }));
     }
-    if let Some(p) = &a.program {
+    if let Some(p) = a.program.as_ref().or(a.partial.as_ref().map(|(p, _)| p)) {
         a.diags = lint::suppress(p, std::mem::take(&mut a.diags));
     }
     diag::sort(&mut a.diags);

@@ -158,7 +158,15 @@ impl Checker<'_> {
             allows: j
                 .allows
                 .iter()
-                .map(|a| (a.code.name.clone(), a.reason.value.clone(), a.span))
+                .map(|a| {
+                    (
+                        a.code.name.clone(),
+                        a.reason
+                            .as_ref()
+                            .map_or_else(String::new, |r| r.value.clone()),
+                        a.span,
+                    )
+                })
                 .collect(),
             span: j.span,
             code_span: j.code.span,

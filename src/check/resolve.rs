@@ -8,7 +8,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::{Sources, Span};
 use crate::syntax::ast;
 use crate::table::Set;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Upper bound on variants per enum: a column is one 64-bit mask.
 pub const MAX_VARIANTS: usize = 64;
@@ -19,6 +19,10 @@ pub const MAX_RULES: usize = 20_000;
 pub struct Checker<'a> {
     pub(super) sources: &'a Sources,
     pub(super) diags: Vec<Diagnostic>,
+    /// Names whose definition is broken (a syntax error, or an error of
+    /// its own already reported): a reference to one is not reported as
+    /// unknown, since fixing the definition fixes the reference.
+    pub(super) quiet: HashSet<String>,
 }
 
 /// `LO..=HI` with LO above HI.
@@ -58,6 +62,7 @@ impl<'a> Checker<'a> {
         Checker {
             sources,
             diags: Vec::new(),
+            quiet: HashSet::new(),
         }
     }
 
@@ -67,10 +72,29 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn push(&mut self, d: Diagnostic) {
+        let unknown = matches!(
+            d.code,
+            Code::UnknownFact
+                | Code::UnknownVariant
+                | Code::UnknownType
+                | Code::UnknownJurisdiction
+                | Code::UnknownRule
+        );
+        let named = d.labels.first().map(|l| self.sources.slice(l.span));
+        if unknown && named.is_some_and(|n| self.quiet.contains(n)) {
+            return;
+        }
         self.diags.push(d);
     }
 
     pub fn program(&mut self, files: &[ast::File]) -> Option<Program> {
+        let broken: Vec<&ast::Broken> = files.iter().flat_map(|f| &f.broken).collect();
+        self.quiet.extend(
+            broken
+                .iter()
+                .filter(|b| !b.name.is_empty())
+                .map(|b| b.name.clone()),
+        );
         let (mut schemas, mut jurs): (Vec<&ast::Schema>, Vec<&ast::Jurisdiction>) =
             (Vec::new(), Vec::new());
         for item in files.iter().flat_map(|f| &f.items) {
@@ -80,6 +104,8 @@ impl<'a> Checker<'a> {
             }
         }
         let schema_ast = match schemas.as_slice() {
+            // The syntax error in the schema is the whole story.
+            [] if broken.iter().any(|b| b.keyword == "schema") => return None,
             [] => {
                 let mut d = Diagnostic::new(Code::Schema, "no `schema` block found").help(
                     "add policies/schema.policy with the shared vocabulary (see docs/language.md)",

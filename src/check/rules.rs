@@ -46,6 +46,9 @@ impl Checker<'_> {
             }
             let cond = self.check_expr(schema, &r.when);
             let decision = self.check_then(schema, &r.then);
+            if cond.is_none() || decision.is_none() {
+                self.quiet.insert(r.name.name.clone());
+            }
             if let (Some(cond), Some(decision)) = (cond, decision) {
                 seen.insert(r.name.name.clone(), rules.len());
                 rules.push(RuleDef {
@@ -59,7 +62,15 @@ impl Checker<'_> {
                     allows: r
                         .allows
                         .iter()
-                        .map(|a| (a.code.name.clone(), a.reason.value.clone(), a.span))
+                        .map(|a| {
+                            (
+                                a.code.name.clone(),
+                                a.reason
+                                    .as_ref()
+                                    .map_or_else(String::new, |r| r.value.clone()),
+                                a.span,
+                            )
+                        })
                         .collect(),
                     when_text: squash(self.sources.slice(r.when.span())),
                     span: r.span,

@@ -77,6 +77,7 @@ impl Checker<'_> {
                 continue;
             }
             let Some(ty) = self.check_type(&enums, &f.ty) else {
+                self.quiet.insert(f.name.name.clone());
                 continue;
             };
             let mut fact = FactDef {

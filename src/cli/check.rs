@@ -63,13 +63,13 @@ pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         )?,
     }
     if a.format == ReportFormat::Text {
-        let (jurs, rules) = an.program.as_ref().map_or((0, 0), |p| {
+        let (jurs, rules) = an.resolved().map_or((0, 0), |p| {
             (
                 p.jurisdictions.len(),
                 p.jurisdictions.iter().map(|j| j.rules.len()).sum(),
             )
         });
-        let unverified: usize = an.program.as_ref().map_or(0, |p| {
+        let unverified: usize = an.resolved().map_or(0, |p| {
             p.jurisdictions
                 .iter()
                 .flat_map(|j| &j.rules)

@@ -27,10 +27,20 @@ pub const MAX_CONFLICTS: usize = 50;
 /// conflicts (the first rule in priority order wins there), but callers
 /// must treat error diagnostics as failure.
 pub fn compile(program: &Program, sources: &Sources) -> (Tables, Vec<Diagnostic>) {
+    compile_where(program, sources, |_| true)
+}
+
+/// [`compile`] for the jurisdictions `keep` accepts (by index); the others
+/// get no table.
+pub fn compile_where(
+    program: &Program,
+    sources: &Sources,
+    keep: impl Fn(usize) -> bool,
+) -> (Tables, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let columns = columns(&program.schema);
     let mut tables = Vec::new();
-    for j in 0..program.jurisdictions.len() {
+    for j in (0..program.jurisdictions.len()).filter(|&j| keep(j)) {
         tables.push(compile_one(program, sources, j, &mut diags));
     }
     crate::diag::sort(&mut diags);

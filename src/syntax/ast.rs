@@ -3,9 +3,23 @@
 
 use crate::source::Span;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
     pub items: Vec<Item>,
+    /// Items that did not parse (the syntax errors say why), kept so the
+    /// checker does not report names they would have defined as unknown.
+    pub broken: Vec<Broken>,
+}
+
+/// An item the parser skipped: its keyword (`rule`, `fact`, ...; empty when
+/// the text did not start with one), the name after it, and the
+/// jurisdiction it was in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broken {
+    pub keyword: String,
+    pub name: String,
+    pub within: Option<String>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +137,8 @@ pub struct Default {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Allow {
     pub code: Ident,
-    pub reason: Str,
+    /// Missing when the author forgot it (E025, not a syntax error).
+    pub reason: Option<Str>,
     pub span: Span,
 }
 

@@ -8,29 +8,28 @@ use pest::Parser;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/policy.pest"]
-struct PolicyParser;
+pub(super) struct PolicyParser;
 
-struct Lower {
+pub(super) struct Lower {
     file: FileId,
-    diags: Vec<Diagnostic>,
+    /// Where the parsed text starts in the file: recovery parses slices.
+    base: usize,
+    pub(super) diags: Vec<Diagnostic>,
 }
 
-pub fn parse_file(text: &str, file: FileId) -> Result<File, Vec<Diagnostic>> {
-    let mut pairs =
-        PolicyParser::parse(Rule::file, text).map_err(|e| vec![syntax_error(e, file)])?;
-    let mut lower = Lower {
-        file,
-        diags: Vec::new(),
-    };
+/// Parse a whole file; the first syntax error is returned as pest's error
+/// so the caller can recover from it.
+pub(super) fn parse_whole(
+    text: &str,
+    file: FileId,
+) -> Result<(File, Vec<Diagnostic>), pest::error::Error<Rule>> {
+    let mut pairs = PolicyParser::parse(Rule::file, text)?;
+    let mut lower = Lower::new(file, 0);
     let Some(top) = pairs.next() else {
-        return Ok(File { items: Vec::new() });
+        return Ok((File::default(), Vec::new()));
     };
     let ast = lower.lower_file(top);
-    if lower.diags.is_empty() {
-        Ok(ast)
-    } else {
-        Err(lower.diags)
-    }
+    Ok((ast, lower.diags))
 }
 
 /// Names users understand, instead of grammar rule names.
@@ -79,15 +78,27 @@ fn friendly(r: &Rule) -> String {
         Rule::int_range => "a range (`LO..=HI`)".into(),
         Rule::list => "a list (`[a, b]`)".into(),
         Rule::variant => "a variant".into(),
+        Rule::close => "`}`".into(),
+        Rule::open_schema => "`schema`".into(),
+        Rule::open_jurisdiction => "`jurisdiction`".into(),
         other => format!("{other:?}"),
     }
 }
 
-fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
+/// A pest error as a diagnostic. `base` is where the parsed slice starts
+/// in `text`, the whole file.
+pub(super) fn syntax_error(
+    e: pest::error::Error<Rule>,
+    text: &str,
+    base: usize,
+    file: FileId,
+) -> Diagnostic {
     let (start, end) = match e.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, t)) => (s, t),
     };
+    let (start, end) = (base + start, base + end.max(start));
+    let mut keywords: Vec<&'static str> = Vec::new();
     let label = match &e.variant {
         pest::error::ErrorVariant::ParsingError {
             positives,
@@ -96,6 +107,7 @@ fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
             let mut expected: Vec<String> = positives.iter().map(friendly).collect();
             expected.sort();
             expected.dedup();
+            keywords = positives.iter().filter_map(keyword).collect();
             let mut unexpected: Vec<String> = negatives.iter().map(friendly).collect();
             unexpected.sort();
             unexpected.dedup();
@@ -107,14 +119,88 @@ fn syntax_error(e: pest::error::Error<Rule>, file: FileId) -> Diagnostic {
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let help = if label.contains("`cite`") {
-        "every rule ends with its clauses: `note`, `cite` (required), `overrides`, `unverified`; check the line above for a missing quote or bracket"
+    let rest = &text[start.min(text.len())..];
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    // An opening quote with no closing one on its line: pest only says it
+    // expected a string, which misleads; say what is wrong.
+    if rest.starts_with('"') && !closes_on_line(&rest[1..line_end]) {
+        return Diagnostic::new(Code::Syntax, "syntax error: unterminated string")
+            .label(Span::new(file, start, start + line_end), "this string has no closing `\"`")
+            .help("add the closing `\"` on the same line; strings cannot span lines (write `\\\"` for a quote inside)");
+    }
+    let help = if let Some(kw) = (!word.is_empty())
+        .then(|| crate::diag::suggest(&word, keywords.iter().copied()))
+        .flatten()
+        .filter(|kw| *kw != word)
+    {
+        format!("did you mean `{kw}`?")
+    } else if starts_item(rest)
+        && !keywords
+            .iter()
+            .any(|k| matches!(*k, "when" | "then" | "expect"))
+    {
+        "the item above is not closed: add the missing `}` before this line".to_string()
+    } else if label.contains("`cite`") {
+        "every rule ends with its clauses: `note`, `cite` (required), `overrides`, `unverified`; check the line above for a missing quote or bracket".to_string()
     } else {
-        "compare this line with the examples in docs/language.md"
+        "compare this line with the examples in docs/language.md".to_string()
     };
     Diagnostic::new(Code::Syntax, format!("syntax error: {label}"))
-        .label(Span::new(file, start, end.max(start)), label)
+        .label(Span::new(file, start, end), label)
         .help(help)
+}
+
+/// Whether a string body (after its opening quote) ends on this line.
+fn closes_on_line(body: &str) -> bool {
+    let mut escaped = false;
+    for c in body.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return true,
+            _ => escaped = false,
+        }
+    }
+    false
+}
+
+/// Whether `rest` starts with a keyword that begins an item, so an error
+/// there means the item before it was left open.
+fn starts_item(rest: &str) -> bool {
+    super::recover::item_keyword(rest).is_some()
+}
+
+/// The keyword a grammar rule starts with, for did-you-mean on a
+/// misspelled keyword (`cit` for `cite`).
+fn keyword(r: &Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::schema | Rule::open_schema => "schema",
+        Rule::jurisdiction | Rule::open_jurisdiction => "jurisdiction",
+        Rule::enum_decl => "enum",
+        Rule::fact_decl => "fact",
+        Rule::reviewed => "reviewed",
+        Rule::source => "source",
+        Rule::default_decl => "default",
+        Rule::allow => "allow",
+        Rule::rule => "rule",
+        Rule::test => "test",
+        Rule::when => "when",
+        Rule::then => "then",
+        Rule::note => "note",
+        Rule::cite => "cite",
+        Rule::overrides => "overrides",
+        Rule::unverified => "unverified",
+        Rule::given => "given",
+        Rule::expect => "expect",
+        Rule::by => "by",
+        Rule::extends => "extends",
+        Rule::within | Rule::deadline => "within",
+        Rule::recipients => "to",
+        _ => return None,
+    })
 }
 
 fn join_or(items: &[String]) -> String {
@@ -145,9 +231,17 @@ fn unescape(raw: &str) -> String {
 }
 
 impl Lower {
+    pub(super) fn new(file: FileId, base: usize) -> Lower {
+        Lower {
+            file,
+            base,
+            diags: Vec::new(),
+        }
+    }
+
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
     fn lower_file(&mut self, pair: Pair<Rule>) -> File {
@@ -160,7 +254,10 @@ impl Lower {
                 other => unreachable!("lower_file: unexpected {other:?}"),
             }
         }
-        File { items }
+        File {
+            items,
+            broken: Vec::new(),
+        }
     }
 
     fn lower_ident(&self, pair: Pair<Rule>) -> Ident {
@@ -196,17 +293,25 @@ impl Lower {
         Int { value, span }
     }
 
-    fn lower_schema(&mut self, pair: Pair<Rule>) -> Schema {
+    pub(super) fn lower_schema(&mut self, pair: Pair<Rule>) -> Schema {
         let span = self.span(&pair);
-        let (mut enums, mut facts) = (Vec::new(), Vec::new());
+        let mut schema = Schema {
+            enums: Vec::new(),
+            facts: Vec::new(),
+            span,
+        };
         for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::enum_decl => enums.push(self.lower_enum_decl(p)),
-                Rule::fact_decl => facts.push(self.lower_fact_decl(p)),
-                other => unreachable!("lower_schema: unexpected {other:?}"),
-            }
+            self.lower_schema_item(&mut schema, p);
         }
-        Schema { enums, facts, span }
+        schema
+    }
+
+    pub(super) fn lower_schema_item(&mut self, schema: &mut Schema, p: Pair<Rule>) {
+        match p.as_rule() {
+            Rule::enum_decl => schema.enums.push(self.lower_enum_decl(p)),
+            Rule::fact_decl => schema.facts.push(self.lower_fact_decl(p)),
+            other => unreachable!("lower_schema_item: unexpected {other:?}"),
+        }
     }
 
     fn lower_enum_decl(&mut self, pair: Pair<Rule>) -> EnumDecl {
@@ -278,7 +383,7 @@ impl Lower {
         }
     }
 
-    fn lower_jurisdiction(&mut self, pair: Pair<Rule>) -> Jurisdiction {
+    pub(super) fn lower_jurisdiction(&mut self, pair: Pair<Rule>) -> Jurisdiction {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let code = self.lower_ident(inner.next().expect("lower_jurisdiction: code"));
@@ -296,6 +401,13 @@ impl Lower {
             span,
         };
         for p in inner {
+            self.lower_jur_item(&mut j, p);
+        }
+        j
+    }
+
+    pub(super) fn lower_jur_item(&mut self, j: &mut Jurisdiction, p: Pair<Rule>) {
+        {
             match p.as_rule() {
                 Rule::extends => j.extends = Some(self.lower_ident(first(p))),
                 Rule::reviewed => {
@@ -310,10 +422,9 @@ impl Lower {
                 Rule::allow => j.allows.push(self.lower_allow(p)),
                 Rule::rule => j.rules.push(self.lower_rule(p)),
                 Rule::test => j.tests.push(self.lower_test(p)),
-                other => unreachable!("lower_jurisdiction: unexpected {other:?}"),
+                other => unreachable!("lower_jur_item: unexpected {other:?}"),
             }
         }
-        j
     }
 
     fn lower_action(&self, pair: Pair<Rule>) -> ActionLit {
@@ -341,7 +452,7 @@ impl Lower {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let code = self.lower_ident(inner.next().expect("lower_allow: code"));
-        let reason = self.lower_string(inner.next().expect("lower_allow: reason"));
+        let reason = inner.next().map(|r| self.lower_string(r));
         Allow { code, reason, span }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod lower;
+mod recover;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Sources, Span};
@@ -13,38 +14,57 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// parsing, so a hostile file cannot exhaust the parser's stack.
 pub const MAX_NESTING: usize = 64;
 
-/// Parse one file of the registry. On failure the diagnostics say why; a
-/// syntax error stops the file (pest reports the first one).
+/// Parse one file of the registry, all or nothing: on failure the
+/// diagnostics say why, one per broken item.
 pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Vec<Diagnostic>> {
+    let (ast, diags) = parse_recovering(sources, file);
+    if diags.is_empty() {
+        Ok(ast)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Parse one file of the registry, recovering from syntax errors: the tree
+/// holds every item that parsed, the diagnostics every problem found.
+pub fn parse_recovering(sources: &Sources, file: FileId) -> (ast::File, Vec<Diagnostic>) {
+    match refuse(sources, file) {
+        Some(d) => (ast::File::default(), vec![d]),
+        None => recover::parse(&sources.get(file).text, file),
+    }
+}
+
+/// Files too large or too deeply nested to parse safely.
+fn refuse(sources: &Sources, file: FileId) -> Option<Diagnostic> {
     let text = &sources.get(file).text;
     if text.len() > MAX_FILE_BYTES {
-        return Err(vec![Diagnostic::new(
-            Code::Limit,
-            format!(
-                "file is {} bytes, more than the limit of {} bytes",
-                text.len(),
-                MAX_FILE_BYTES
-            ),
-        )
-        .label(Span::new(file, 0, 0), "this file")
-        .help(
-            "split the jurisdiction over several files or remove generated content",
-        )]);
+        return Some(
+            Diagnostic::new(
+                Code::Limit,
+                format!(
+                    "file is {} bytes, more than the limit of {} bytes",
+                    text.len(),
+                    MAX_FILE_BYTES
+                ),
+            )
+            .label(Span::new(file, 0, 0), "this file")
+            .help("split the jurisdiction over several files or remove generated content"),
+        );
     }
     if let Some((at, depth)) = too_deep(text) {
-        return Err(vec![Diagnostic::new(
-            Code::Limit,
-            format!("nesting deeper than {MAX_NESTING} levels"),
-        )
-        .label(
-            Span::new(file, at, at + 1),
-            format!("level {depth} starts here"),
-        )
-        .help(
-            "simplify the condition; deep nesting is never needed to express a statute",
-        )]);
+        return Some(
+            Diagnostic::new(
+                Code::Limit,
+                format!("nesting deeper than {MAX_NESTING} levels"),
+            )
+            .label(
+                Span::new(file, at, at + 1),
+                format!("level {depth} starts here"),
+            )
+            .help("simplify the condition; deep nesting is never needed to express a statute"),
+        );
     }
-    lower::parse_file(text, file)
+    None
 }
 
 /// The first position where nesting goes deeper than [`MAX_NESTING`],
