@@ -26,9 +26,9 @@
 mod api;
 
 pub use api::{
-    Answer, Assumption, Combined, DecideError, Decision, Diagnostics, Encoded, Fact, FactKey,
-    FactKind, FactValue, Facts, FactsError, Footnote, Item, Jurisdiction, JurisdictionId, Merged,
-    Next, Notice, Policies, Prepared, Problem, Schema, Section, Value, Variant, DISCLAIMER,
+    Answer, Assumption, Combined, CorpusId, DecideError, Decision, Diagnostics, Encoded, Fact,
+    FactKey, FactKind, FactValue, Facts, FactsError, Footnote, Item, Jurisdiction, JurisdictionId,
+    Merged, Next, Notice, Policies, Prepared, Problem, Schema, Section, Value, Variant, DISCLAIMER,
     MAX_ARTIFACT_BYTES,
 };
 pub use table::{Action, Duration, Miss, Trace};

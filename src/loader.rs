@@ -41,6 +41,8 @@ pub enum LoadError {
     Io { path: String, reason: String },
     #[error("`{0}` contains no .policy files")]
     Empty(String),
+    #[error("no PATH given and no ./policies folder here")]
+    NoCorpus,
 }
 
 /// A loaded corpus: the sources plus per-file problems found on the way.
@@ -197,12 +199,12 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     Ok(Loaded { sources, diags })
 }
 
-/// `PATH` when given, else `./policies` when present, else the embedded
-/// corpus.
+/// `PATH` when given, else `./policies`. Never the built-in corpus: a CI
+/// job run in the wrong folder must fail, not check something else.
 pub fn resolve(path: Option<&Path>) -> Result<Loaded, LoadError> {
     match path {
         Some(p) => load(p),
         None if Path::new("policies").is_dir() => load(Path::new("policies")),
-        None => Ok(embedded()),
+        None => Err(LoadError::NoCorpus),
     }
 }

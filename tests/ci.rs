@@ -390,3 +390,104 @@ fn failed_test_shows_the_trace() {
     assert!(r.out.contains("held: victim_age <= 17"), "{}", r.out);
     assert!(r.out.contains("§ 11166(a)"), "cites the statute: {}", r.out);
 }
+
+#[test]
+fn the_documented_workflow_stays_green_on_an_unchanged_repository_a_year_later() {
+    let doc = std::fs::read_to_string("docs/ci.md").expect("docs/ci.md");
+    let checks: Vec<Vec<&str>> = doc
+        .lines()
+        .filter_map(|l| l.split("target/release/mandate check").nth(1))
+        .map(|rest| rest.split_whitespace().take_while(|w| *w != ">").collect())
+        .collect();
+    assert!(!checks.is_empty(), "the workflow runs `mandate check`");
+    for args in checks {
+        let mut argv = vec!["check", "policies", "--today", "2028-06-01"];
+        argv.extend(args.iter().copied());
+        let r = run(&argv);
+        assert_eq!(r.exit, Exit::Ok, "mandate {}:\n{}", argv.join(" "), r.out);
+    }
+    // A stale review is still reported, and fails when denied by name.
+    let named = run(&[
+        "check",
+        "policies",
+        "--today",
+        "2028-06-01",
+        "--deny-warnings",
+        "--deny",
+        "W006",
+    ]);
+    assert_eq!(named.exit, Exit::Findings);
+}
+
+#[test]
+fn authoring_commands_never_fall_back_to_the_built_in_corpus() {
+    let empty = common::temp_dir("no-policies");
+    for cmd in [
+        &["check"][..],
+        &["test"],
+        &["compile", "-o", "-"],
+        &["fmt", "--check"],
+    ] {
+        let r = std::process::Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .args(cmd)
+            .current_dir(&empty)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(2), "{cmd:?}: {stderr}");
+        assert!(stderr.contains("no ./policies"), "{cmd:?}: {stderr}");
+    }
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["check", "--builtin", "--format", "json"])
+        .current_dir(&empty)
+        .output()
+        .expect("runs");
+    assert_eq!(r.status.code(), Some(0));
+    let doc = common::json(&String::from_utf8_lossy(&r.stdout));
+    assert!(doc["corpus"]["origin"]
+        .as_str()
+        .is_some_and(|o| o.starts_with("built-in, mandate ")));
+    assert!(doc["corpus"]["hash"]
+        .as_str()
+        .is_some_and(|h| h.starts_with("sha256:")));
+    let _ = std::fs::remove_dir_all(&empty);
+}
+
+#[test]
+fn every_answer_and_report_says_which_corpus_it_used() {
+    let text = run(&["check", "policies"]);
+    assert!(
+        text.out.contains("\npolicies: policies (sha256:"),
+        "{}",
+        text.out
+    );
+    let tests = run(&["test", "--policies", "policies", "--format", "json"]);
+    assert_eq!(common::json(&tests.out)["corpus"]["origin"], "policies");
+    let decided = run(&[
+        "decide",
+        "-j",
+        "CA",
+        "--fact",
+        "concern=subpoena",
+        "--format",
+        "json",
+    ]);
+    let answer = common::json(&decided.out);
+    assert!(answer["corpus"]["origin"]
+        .as_str()
+        .is_some_and(|o| o.starts_with("built-in")));
+    let broken = common::temp_dir("broken-policies");
+    std::fs::write(broken.join("vacation.txt"), "not a policy").expect("write");
+    let r = run(&[
+        "decide",
+        "-j",
+        "CA",
+        "--fact",
+        "concern=subpoena",
+        "--policies",
+        broken.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.exit, Exit::Usage);
+    assert!(r.err.contains("contains no .policy files"), "{}", r.err);
+    let _ = std::fs::remove_dir_all(&broken);
+}

@@ -42,6 +42,8 @@ pub struct Answer {
     pub unverified: Option<String>,
     /// Where the rule is written: `policies/states/ca.policy:67`.
     pub source: String,
+    /// Which corpus answered.
+    pub corpus: CorpusId,
     /// The facts that were given, in schema order.
     pub facts: Vec<FactValue>,
     /// The defaults the answer rests on although nobody gave them.
@@ -51,6 +53,16 @@ pub struct Answer {
     pub explain: Option<Trace>,
     /// mandate informs; it is not legal advice.
     pub disclaimer: &'static str,
+}
+
+/// A corpus as outputs name it: where it came from (`built-in, mandate
+/// 0.1.0`, a path, `tables file`) and the content hash of its tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorpusId {
+    /// `built-in, mandate VERSION`, the path given, or `tables file`.
+    pub origin: String,
+    /// `sha256:…` of the compiled tables.
+    pub hash: String,
 }
 
 /// A fact and its value, as the schema names them.

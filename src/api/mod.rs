@@ -12,7 +12,7 @@ mod notice;
 mod schema;
 pub(crate) mod words;
 
-pub use answer::{Answer, Assumption, DecideError, Decision, FactValue, DISCLAIMER};
+pub use answer::{Answer, Assumption, CorpusId, DecideError, Decision, FactValue, DISCLAIMER};
 pub use ask::Next;
 pub use combine::{Combined, Merged};
 pub use diagnostics::{Diagnostics, Problem};
@@ -114,12 +114,22 @@ impl Prepared {
     }
 }
 
+/// How the built-in corpus is named in outputs: it is versioned with the
+/// binary.
+pub(crate) fn builtin_origin() -> String {
+    format!("built-in, mandate {}", env!("CARGO_PKG_VERSION"))
+}
+
 impl Policies {
     /// The corpus built into this binary, compiled when mandate was built.
     pub fn embedded() -> Result<Policies, Diagnostics> {
         match &loader::COMPILED {
-            Some(c) => Policies::precompiled(c, "built-in"),
-            None => Policies::from_sources(loader::embedded()),
+            Some(c) => Policies::precompiled(c, &builtin_origin()),
+            None => {
+                let mut p = Policies::from_sources(loader::embedded())?;
+                p.origin = builtin_origin();
+                Ok(p)
+            }
         }
     }
 
@@ -280,12 +290,21 @@ impl Policies {
         Schema::new(&self.columns, self.enums())
     }
 
+    /// Where the policies came from and the hash of their tables.
+    pub fn corpus(&self) -> CorpusId {
+        CorpusId {
+            origin: self.origin.clone(),
+            hash: self.hash.clone(),
+        }
+    }
+
     /// The content hash of the compiled tables (`sha256:…`).
     pub fn hash(&self) -> &str {
         &self.hash
     }
 
-    /// Where the policies came from: `built-in`, a path, or `tables file`.
+    /// Where the policies came from: `built-in, mandate VERSION`, a path,
+    /// or `tables file`.
     pub fn origin(&self) -> &str {
         &self.origin
     }
@@ -493,6 +512,7 @@ impl Policies {
             notes: o.notes.clone(),
             unverified: o.unverified.clone(),
             source: format!("{}:{}", o.file, o.line),
+            corpus: self.corpus(),
             facts: given,
             assumed,
             explain: explain

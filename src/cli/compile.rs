@@ -5,7 +5,7 @@ use super::{CompileArgs, Exit};
 use std::io::Write;
 
 pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let policies = match policies(Source::Authoring(a.path.as_deref()), err)? {
+    let policies = match policies(Source::Authoring(a.corpus.corpus()), err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -30,6 +30,11 @@ pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
         "wrote {} jurisdiction(s) to {}",
         tables.tables.len(),
         a.output.display()
+    )?;
+    writeln!(
+        out,
+        "{}",
+        super::report::corpus_line(policies.origin(), Some(policies.hash()))
     )?;
     Ok(Exit::Ok)
 }

@@ -57,9 +57,11 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         (Format::Text, Decided::Many(all)) => many(all, out)?,
     }
     if a.format == Format::Text {
-        let hash = policies.hash();
-        let short = hash.get(..hash.len().min(19)).unwrap_or(hash);
-        writeln!(out, "policies: {} ({short}…)", policies.origin())?;
+        writeln!(
+            out,
+            "{}",
+            super::report::corpus_line(policies.origin(), Some(policies.hash()))
+        )?;
     }
     Ok(Exit::Ok)
 }

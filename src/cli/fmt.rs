@@ -5,7 +5,7 @@ use crate::diag::Code;
 use std::io::Write;
 
 pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let path = match &a.path {
+    let path = match a.path.as_ref().or(a.policies.as_ref()) {
         Some(p) => p.clone(),
         None if std::path::Path::new("policies").is_dir() => std::path::PathBuf::from("policies"),
         None => {

@@ -48,8 +48,12 @@ pub fn jurisdictions(
         writeln!(err, "error: `--format markdown` is for `--matrix`")?;
         return Ok(Exit::Usage);
     }
-    let an = match analysis(a.policies.as_deref(), err)? {
-        Ok(an) => an,
+    let corpus = a
+        .policies
+        .as_deref()
+        .map_or(super::Corpus::Builtin, super::Corpus::Path);
+    let (an, _) = match analysis(corpus, err)? {
+        Ok(found) => found,
         Err(code) => return Ok(code),
     };
     let Some(p) = &an.program else {

@@ -79,7 +79,7 @@ pub enum ReportFormat {
     name = "mandate",
     version,
     about = "Jurisdiction-aware confidentiality policy for therapists: must I report, may I disclose, or must I keep it confidential?",
-    long_about = "mandate compiles state-by-state confidentiality rules (child and elder abuse reporting, duty to warn, court orders, subpoenas, HIPAA) into checked decision tables and answers with the rule, the statute and the deadline.\n\nThe shipped corpus is built into the binary; commands read ./policies instead when it exists, or the PATH / --policies DIR you give.\n\nExit codes: 0 success, 1 findings (policy errors, failed tests), 2 usage or I/O error.",
+    long_about = "mandate compiles state-by-state confidentiality rules (child and elder abuse reporting, duty to warn, court orders, subpoenas, HIPAA) into checked decision tables and answers with the rule, the statute and the deadline.\n\nThe shipped corpus is built into the binary. Answer commands (decide, ask, notice, table, schema, jurisdictions, serve) use it unless --policies PATH or --tables FILE is given. Authoring commands (check, test, fmt, compile) work on PATH (or --policies PATH), else ./policies; --builtin asks for the built-in corpus. Every command says which corpus it used.\n\nExit codes: 0 success, 1 findings (policy errors, failed tests), 2 usage or I/O error.",
     after_help = "Examples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j NY --fact concern=danger_to_others --fact threat_serious=true --explain\n  mandate check policies/\n  mandate table TX --format markdown"
 )]
 pub struct Cli {
@@ -91,7 +91,7 @@ pub struct Cli {
 pub enum Command {
     /// Parse, type-check and analyse policies; report errors and warnings
     #[command(
-        after_help = "Examples:\n  mandate check                 # ./policies, or the embedded corpus\n  mandate check policies/       # a corpus directory\n  mandate check policies/states/ca.policy   # the corpus that file belongs to\n  mandate check --format json"
+        after_help = "Examples:\n  mandate check                 # ./policies\n  mandate check --builtin       # the corpus built into this binary\n  mandate check policies/       # a corpus directory\n  mandate check policies/states/ca.policy   # the corpus that file belongs to\n  mandate check --format json"
     )]
     Check(CheckArgs),
     /// Decide one situation in one or more jurisdictions
@@ -155,13 +155,52 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
+/// Which corpus an authoring command works on. `--policies` is the
+/// spelling every command shares; PATH is its shorthand here.
+#[derive(Debug, clap::Args)]
+pub struct CorpusArgs {
+    /// A corpus directory or a policy file [default: ./policies]
+    #[arg(value_name = "PATH", conflicts_with_all = ["policies", "builtin"])]
+    pub path: Option<PathBuf>,
+    /// The same as PATH, spelled as on every command
+    #[arg(long, value_name = "PATH", conflicts_with = "builtin")]
+    pub policies: Option<PathBuf>,
+    /// Use the corpus built into this binary
+    #[arg(long)]
+    pub builtin: bool,
+}
+
+/// The corpus a command was asked for.
+#[derive(Debug, Clone, Copy)]
+pub enum Corpus<'a> {
+    /// A directory or a policy file.
+    Path(&'a std::path::Path),
+    /// Nothing given: ./policies, or an error that says what to do.
+    Default,
+    /// `--builtin`.
+    Builtin,
+}
+
+impl CorpusArgs {
+    pub fn corpus(&self) -> Corpus<'_> {
+        match (
+            self.path.as_deref().or(self.policies.as_deref()),
+            self.builtin,
+        ) {
+            (Some(p), _) => Corpus::Path(p),
+            (None, true) => Corpus::Builtin,
+            (None, false) => Corpus::Default,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// A corpus directory or a policy file [default: ./policies, else embedded]
-    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// Treat warnings as errors (exit 1 when there are any)
+    /// Treat warnings as errors (exit 1 when there are any), except those that follow the calendar (W006): deny them with --deny W006
     #[arg(long)]
     pub deny_warnings: bool,
     /// Fail on this warning code (e.g. W005, or `unverified` for W007, which is only reported when denied)
@@ -277,8 +316,8 @@ pub struct TableArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CompileArgs {
-    /// A corpus directory or a policy file [default: ./policies, else embedded]
-    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
     /// Where to write the artifact (`-` for standard output); an existing file keeps its mode
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
@@ -287,7 +326,11 @@ pub struct CompileArgs {
 #[derive(Debug, clap::Args)]
 pub struct FmtArgs {
     /// A directory (every .policy below it) or one file [default: ./policies]
+    #[arg(conflicts_with = "policies")]
     pub path: Option<PathBuf>,
+    /// The same as PATH, spelled as on every command
+    #[arg(long, value_name = "PATH")]
+    pub policies: Option<PathBuf>,
     /// Change nothing; print a diff and exit 1 if a file is not formatted
     #[arg(long)]
     pub check: bool,
@@ -295,8 +338,8 @@ pub struct FmtArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// A corpus directory or a policy file [default: ./policies, else embedded]
-    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
     /// Report which rules and table rows no test exercises

@@ -1,7 +1,7 @@
 //! Shared plumbing of the commands: getting a corpus or tables, and
 //! printing diagnostics.
 
-use super::{Exit, Format};
+use super::{Corpus, Exit, Format};
 use crate::api::Policies;
 use crate::diag::{render, Diagnostic, Severity};
 use crate::source::Sources;
@@ -10,19 +10,63 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-/// Load and analyse a corpus; I/O failures become exit code 2.
-pub fn analysis(
-    path: Option<&Path>,
+/// Read the corpus an authoring command was asked for, with the name it
+/// goes by in the output. A missing corpus is exit code 2, with help.
+pub fn load(
+    corpus: Corpus<'_>,
     err: &mut dyn Write,
-) -> std::io::Result<Result<Analysis, Exit>> {
-    match crate::loader::resolve(path) {
-        Ok(loaded) => Ok(Ok(crate::analyse(loaded.sources, loaded.diags))),
+) -> std::io::Result<Result<(crate::loader::Loaded, String), Exit>> {
+    let (loaded, origin) = match corpus {
+        Corpus::Builtin => {
+            return Ok(Ok((
+                crate::loader::embedded(),
+                crate::api::builtin_origin(),
+            )))
+        }
+        Corpus::Path(p) => (crate::loader::load(p), p.display().to_string()),
+        Corpus::Default => (crate::loader::resolve(None), "./policies".to_string()),
+    };
+    match loaded {
+        Ok(l) => Ok(Ok((l, origin))),
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            writeln!(err, "  help: give a directory of .policy files, or omit the path to use ./policies or the embedded corpus")?;
+            let help = match e {
+                crate::loader::LoadError::NoCorpus => "run this where the ./policies folder is, give its PATH, or add --builtin to use the corpus built into mandate",
+                _ => "give a directory of .policy files or a policy file (PATH or --policies PATH), or --builtin",
+            };
+            writeln!(err, "  help: {help}")?;
             Ok(Err(Exit::Usage))
         }
     }
+}
+
+/// Load and analyse a corpus; I/O failures become exit code 2.
+pub fn analysis(
+    corpus: Corpus<'_>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<(Analysis, String), Exit>> {
+    Ok(load(corpus, err)?
+        .map(|(loaded, origin)| (crate::analyse(loaded.sources, loaded.diags), origin)))
+}
+
+/// The one line that says which corpus answered: its origin and, when it
+/// compiled, the content hash of its tables.
+pub fn corpus_line(origin: &str, hash: Option<&str>) -> String {
+    match hash {
+        Some(h) => {
+            let short = h.get(..h.len().min(19)).unwrap_or(h);
+            format!("policies: {origin} ({short}…)")
+        }
+        None => format!("policies: {origin}"),
+    }
+}
+
+/// The corpus as a JSON field.
+#[derive(Serialize)]
+pub struct CorpusJson<'a> {
+    pub origin: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<&'a str>,
 }
 
 /// Where a command's policies come from.
@@ -35,9 +79,8 @@ pub enum Source<'a> {
         dir: Option<&'a Path>,
         artifact: Option<&'a Path>,
     },
-    /// Authoring commands: PATH, else ./policies when present, else the
-    /// built-in corpus.
-    Authoring(Option<&'a Path>),
+    /// Authoring commands: PATH, else ./policies, or `--builtin`.
+    Authoring(Corpus<'a>),
 }
 
 /// Open a tables file: only a regular file, no larger than the artifact
@@ -71,6 +114,13 @@ pub fn policies(
     source: Source<'_>,
     err: &mut dyn Write,
 ) -> std::io::Result<Result<Policies, Exit>> {
+    let (where_from, source_kind) = match &source {
+        Source::Answer { dir: Some(d), .. } | Source::Authoring(Corpus::Path(d)) => {
+            (d.display().to_string(), Corpus::Path(d))
+        }
+        Source::Authoring(Corpus::Default) => ("./policies".to_string(), Corpus::Default),
+        _ => (crate::api::builtin_origin(), Corpus::Builtin),
+    };
     let loaded = match source {
         Source::Answer {
             artifact: Some(file),
@@ -84,7 +134,7 @@ pub fn policies(
             }
         },
         Source::Answer { dir: None, .. } => Policies::embedded(),
-        Source::Answer { dir: Some(dir), .. } | Source::Authoring(Some(dir)) => {
+        Source::Answer { dir: Some(dir), .. } | Source::Authoring(Corpus::Path(dir)) => {
             match crate::loader::load(dir) {
                 Ok(loaded) => Policies::from_loaded(loaded, &dir.display().to_string()),
                 Err(e) => {
@@ -97,12 +147,10 @@ pub fn policies(
                 }
             }
         }
-        Source::Authoring(None) => match crate::loader::resolve(None) {
-            Ok(loaded) => Policies::from_loaded(loaded, crate::loader::EMBEDDED_ROOT),
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(Err(Exit::Usage));
-            }
+        Source::Authoring(Corpus::Builtin) => Policies::embedded(),
+        Source::Authoring(Corpus::Default) => match load(Corpus::Default, err)? {
+            Ok((loaded, origin)) => Policies::from_loaded(loaded, &origin),
+            Err(code) => return Ok(Err(code)),
         },
     };
     match loaded {
@@ -114,9 +162,17 @@ pub fn policies(
                 write!(err, "{}", crate::diag::render_all(&errors, &d.sources))?;
                 writeln!(
                     err,
-                    "error: the policies have {} error(s); run `mandate check` for details",
-                    errors.len()
+                    "error: the policies in `{}` have {} error(s); run `mandate check {}` for details",
+                    where_from,
+                    errors.len(),
+                    where_from
                 )?;
+                if !matches!(source_kind, Corpus::Builtin) {
+                    writeln!(
+                        err,
+                        "  help: without --policies, answer commands use the corpus built into mandate"
+                    )?;
+                }
             } else {
                 for p in d.problems() {
                     writeln!(err, "error: {}", p.message)?;
@@ -183,6 +239,8 @@ struct LabelJson<'a> {
 
 #[derive(Serialize)]
 struct DiagsJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corpus: Option<CorpusJson<'a>>,
     diagnostics: Vec<DiagJson<'a>>,
     errors: usize,
     warnings: usize,
@@ -224,19 +282,27 @@ pub fn print_diags(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io
                 write!(out, "{}", render(d, &a.sources))?;
                 writeln!(out)?;
             }
+            Ok(())
         }
-        Format::Json => {
-            let doc = DiagsJson {
-                diagnostics: a.diags.iter().map(|d| diag_json(d, &a.sources)).collect(),
-                errors: a.errors(),
-                warnings: a.warnings(),
-            };
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            )?;
-        }
+        Format::Json => print_diags_json(a, None, out),
     }
-    Ok(())
+}
+
+/// Diagnostics as one JSON document, with the corpus they are about.
+pub fn print_diags_json(
+    a: &Analysis,
+    corpus: Option<CorpusJson<'_>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let doc = DiagsJson {
+        corpus,
+        diagnostics: a.diags.iter().map(|d| diag_json(d, &a.sources)).collect(),
+        errors: a.errors(),
+        warnings: a.warnings(),
+    };
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
 }

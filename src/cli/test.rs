@@ -9,8 +9,8 @@ use serde::Serialize;
 use std::io::Write;
 
 pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let an = match analysis(a.path.as_deref(), err)? {
-        Ok(an) => an,
+    let (an, origin) = match analysis(a.corpus.corpus(), err)? {
+        Ok(found) => found,
         Err(code) => return Ok(code),
     };
     let (Some(program), Some(tables)) = (&an.program, &an.tables) else {
@@ -23,6 +23,7 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
         )?;
         return Ok(Exit::Findings);
     };
+    let hash = crate::table::artifact_hash(tables);
     let results = crate::policy_tests::run(program, tables);
     let failed: Vec<&crate::policy_tests::TestResult> =
         results.iter().filter(|r| r.outcome.is_err()).collect();
@@ -68,6 +69,10 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                 })
                 .collect();
             let doc = TestsJson {
+                corpus: super::report::CorpusJson {
+                    origin: &origin,
+                    hash: Some(&hash),
+                },
                 tests,
                 passed: results.len() - failed.len(),
                 failed: failed.len(),
@@ -106,6 +111,7 @@ pub fn test(a: TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                 results.len() - failed.len(),
                 failed.len()
             )?;
+            writeln!(out, "{}", super::report::corpus_line(&origin, Some(&hash)))?;
             if let Some(c) = &coverage {
                 write_coverage(c, a.coverage || below, out)?;
                 if let Some(min) = a.min_coverage {
@@ -181,6 +187,7 @@ fn uncovered_findings(c: Option<&crate::policy_tests::Coverage>) -> Vec<Finding>
 /// `test --format json`.
 #[derive(Serialize)]
 struct TestsJson<'a> {
+    corpus: super::report::CorpusJson<'a>,
     tests: Vec<TestJson<'a>>,
     passed: usize,
     failed: usize,
