@@ -52,7 +52,7 @@ pub fn jurisdictions(
         .policies
         .as_deref()
         .map_or(super::Corpus::Builtin, super::Corpus::Path);
-    let (an, _) = match analysis(corpus, err)? {
+    let (an, origin) = match analysis(corpus, err)? {
         Ok(found) => found,
         Err(code) => return Ok(code),
     };
@@ -110,6 +110,12 @@ pub fn jurisdictions(
                         .unwrap_or_else(|| "-".into())
                 )?;
             }
+            let hash = an.tables.as_ref().map(crate::table::artifact_hash);
+            writeln!(
+                out,
+                "{}",
+                super::report::corpus_line(&origin, hash.as_deref())
+            )?;
         }
     }
     Ok(Exit::Ok)

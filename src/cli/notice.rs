@@ -1,5 +1,6 @@
 //! `mandate notice`: the limits of confidentiality for intake, per state.
 
+use super::report::corpus_line;
 use super::report::{policies, Source};
 use super::{Exit, NoticeArgs, NoticeFormat};
 use std::io::Write;
@@ -37,11 +38,21 @@ pub fn notice(a: NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         )?,
         NoticeFormat::Text => {
             let texts: Vec<String> = notices.iter().map(|n| n.text()).collect();
-            write!(out, "{}", texts.join("\n\n"))?
+            write!(out, "{}", texts.join("\n\n"))?;
+            writeln!(
+                out,
+                "\nPrepared with mandate; {}",
+                corpus_line(policies.origin(), Some(policies.hash()))
+            )?
         }
         NoticeFormat::Markdown => {
             let texts: Vec<String> = notices.iter().map(|n| n.markdown()).collect();
-            write!(out, "{}", texts.join("\n\n"))?
+            write!(out, "{}", texts.join("\n\n"))?;
+            writeln!(
+                out,
+                "\n<small>Prepared with mandate; {}</small>",
+                corpus_line(policies.origin(), Some(policies.hash()))
+            )?
         }
         // One page per notice; several states print one after another.
         NoticeFormat::Html => {

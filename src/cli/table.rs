@@ -28,6 +28,11 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
     write!(out, "{}", crate::table::render_table(tables, table, format))?;
     if matches!(format, TableFormat::Text | TableFormat::Markdown) {
         writeln!(out, "\n{DISCLAIMER}")?;
+        writeln!(
+            out,
+            "{}",
+            super::report::corpus_line(policies.origin(), Some(policies.hash()))
+        )?;
     }
     Ok(Exit::Ok)
 }
