@@ -98,6 +98,8 @@ codes! {
         "A rule that could decide needs a fact the test does not give and that has no default.\n\nFix: add the fact to `given`.";
     InvalidAllow = "E025", Error, "invalid-allow", "an `allow` that names no warning or gives no reason",
         "`allow CODE \"why\"` suppresses one warning code on a rule (or, at jurisdiction level, in the whole file). It must name a warning code (W...) and say why, so reviewers can judge it.\n\nExample:\n    allow W005 \"covered by the federal tests\"\nFix: name a warning code from `mandate explain --list` and write the reason.";
+    NoDateFact = "E026", Error, "no-date-fact", "a rule with `effective` or `until` in a schema without an `as_of: date` fact",
+        "`effective DATE` and `until DATE` are conditions on the fact `as_of` (the date of the events): a rule is in force from its `effective` day to its `until` day, both included. The schema must declare it as a date with a range.\n\nExample:\n    fact as_of: date 1950-01-01..=2099-12-31 = today \"The date of the events\"\nFix: declare `as_of` in the schema, or remove the dates.";
     DeadRule = "W001", Warning, "dead-rule", "a rule that can never decide",
         "Every set of facts that matches this rule also matches rules that beat it (one rule, or several together), so it never decides anything.\n\nExample: `child_abuse` is shadowed when `young_child` (age < 12) and `older_child` (age >= 12) both override it.\nFix: delete the rule, or narrow the rules that shadow it, or make it override them.";
     Redundant = "W002", Warning, "redundant-rule", "a rule that changes no decision",
@@ -114,6 +116,10 @@ codes! {
         "The rule's source could not be read in full, is old, or disagrees with another. `check` counts these; `check --deny unverified` turns each into an error, for corpora that must be fully verified.\n\nFix: read the current official text, correct the rule if needed, and remove `unverified`.";
     EmptyFile = "W008", Warning, "empty-file", "a policy file that defines nothing",
         "The file holds no schema and no jurisdiction: it is empty, only comments, or was saved with line ends or an encoding that hid its content. A jurisdiction that was meant to be there is silently missing from every answer.\n\nFix: restore the file's content, or delete the file.";
+    ExpiredRule = "W009", Warning, "expired-rule", "a rule whose `until` date has passed and that no test exercises",
+        "The rule is no longer in force (its `until` day is before today) and no `test` block of its jurisdiction is decided by it. It still decides questions about the past, so it is not wrong; but a rule nobody tests drifts unnoticed.\n\nFix: archive it (move the old version out of the corpus) if questions about that period no longer matter, or add a `test` with `as_of` before its `until` date. This lint follows the calendar, so `check --deny-warnings` leaves it out unless `--deny W009` asks for it. `check --today DATE` sets the date used.";
+    ReviewBeforeChange = "W010", Warning, "review-before-change", "a jurisdiction last reviewed before one of its rules took effect",
+        "A rule of the jurisdiction took effect (its `effective` day, now past) after the file's `reviewed` date: the change was encoded ahead of time, and nobody has checked since that the law took effect as written (bills are amended, delayed and enjoined).\n\nFix: re-read the sources, then set `reviewed` to the date of that review. This lint follows the calendar, so `check --deny-warnings` leaves it out unless `--deny W010` asks for it.";
 }
 
 impl fmt::Display for Code {
@@ -127,7 +133,10 @@ impl Code {
     /// on an unchanged repository as time passes, so `--deny-warnings`
     /// leaves them out (deny them by name to make them fail).
     pub fn follows_calendar(self) -> bool {
-        matches!(self, Code::StaleReview)
+        matches!(
+            self,
+            Code::StaleReview | Code::ExpiredRule | Code::ReviewBeforeChange
+        )
     }
 
     /// A code (`E017`, any case) or its name (`conflict`); `unverified`

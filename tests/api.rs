@@ -304,6 +304,10 @@ fn candidates(kind: &mandate::FactKind) -> Vec<mandate::Value> {
         .filter(|v| (*lo..=*hi).contains(v))
         .map(mandate::Value::Int)
         .collect(),
+        mandate::FactKind::Date { .. } => ["2018-06-01", "2019-06-30", "2019-07-01", "2026-12-01"]
+            .into_iter()
+            .map(mandate::Value::from)
+            .collect(),
         mandate::FactKind::Enum { values, .. } => {
             values.iter().map(|v| v.name.clone().into()).collect()
         }
@@ -346,13 +350,15 @@ fn the_interview_asks_only_what_matters_and_ends_at_decide() {
                     for fill in 0..8 {
                         for v in candidates(&f.kind) {
                             let mut facts = known.clone().with(f.name.clone(), v);
-                            for g in &schema.facts {
+                            for (gi, g) in schema.facts.iter().enumerate() {
                                 if g.name != f.name && !asked.contains(&g.name) {
                                     let c = candidates(&g.kind);
+                                    // Offset by the fact's position, so two
+                                    // booleans are not always filled alike.
                                     let x = if fill == 0 {
                                         value_of(&g.name).expect("full")
                                     } else {
-                                        c[(fill * 7 + round) % c.len()].clone()
+                                        c[(fill * 7 + round + gi * 3) % c.len()].clone()
                                     };
                                     facts = facts.with(g.name.clone(), x);
                                 }
@@ -362,7 +368,7 @@ fn the_interview_asks_only_what_matters_and_ends_at_decide() {
                     }
                     assert!(
                         rules.len() > 1,
-                        "{code}: `{}` was asked but cannot change the rule ({rules:?})",
+                        "{code}: `{}` was asked but cannot change the rule ({rules:?}) knowing {known:?}",
                         f.name
                     );
                     known = known.with(f.name.clone(), value_of(&f.name).expect("full"));

@@ -28,7 +28,9 @@ fn stem(p: &Path) -> String {
 /// Corpus-level lints: reported by every small fixture (unused
 /// vocabulary, untested rules, review dates), so shown only in the
 /// fixture named after them.
-const LINTS: [Code; 6] = [
+const LINTS: [Code; 8] = [
+    Code::ExpiredRule,
+    Code::ReviewBeforeChange,
     Code::Redundant,
     Code::UnusedVariant,
     Code::UnusedFact,
@@ -141,6 +143,7 @@ err_fixtures! {
     check_e005_unknown_jurisdiction: "check", "E005-unknown-jurisdiction";
     check_e006_unknown_rule: "check", "E006-unknown-rule";
     check_e007_type_mismatch: "check", "E007-type-mismatch";
+    check_e007_today_in_a_test: "check", "E007-today-in-a-test";
     check_e008_out_of_range: "check", "E008-out-of-range";
     check_e009_duplicate: "check", "E009-duplicate";
     check_e010_missing_cite: "check", "E010-missing-cite";
@@ -152,8 +155,11 @@ err_fixtures! {
     check_e016_no_default: "check", "E016-no-default";
     check_e018_override_cycle: "check", "E018-override-cycle";
     check_e019_invalid_range: "check", "E019-invalid-range";
+    check_e019_until_before_effective: "check", "E019-until-before-effective";
     check_e020_invalid_code: "check", "E020-invalid-code";
+    check_e026_no_date_fact: "check", "E026-no-date-fact";
     compile_e017_conflict: "compile", "E017-conflict";
+    compile_e017_dated_conflict: "compile", "E017-dated-conflict";
     compile_w001_dead_rule: "compile", "W001-dead-rule";
     lint_e025_invalid_allow: "lint", "E025-invalid-allow";
     lint_w002_redundant_rule: "lint", "W002-redundant-rule";
@@ -162,6 +168,8 @@ err_fixtures! {
     lint_w005_untested_rule: "lint", "W005-untested-rule";
     lint_w006_stale_review: "lint", "W006-stale-review";
     lint_w007_unverified_rule: "lint", "W007-unverified-rule";
+    lint_w009_expired_rule: "lint", "W009-expired-rule";
+    lint_w010_review_before_change: "lint", "W010-review-before-change";
     test_e023_test_failed: "test", "E023-test-failed";
     test_e024_test_error: "test", "E024-test-error";
 }

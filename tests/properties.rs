@@ -28,7 +28,7 @@ fn facts_strategy(tables: &Tables) -> impl Strategy<Value = Vec<i64>> {
         .iter()
         .map(|c| match &c.ty {
             ColumnType::Bool => (0i64..=1).boxed(),
-            ColumnType::Int { lo, hi } => (*lo..=*hi).boxed(),
+            ColumnType::Int { lo, hi } | ColumnType::Date { lo, hi } => (*lo..=*hi).boxed(),
             ColumnType::Enum { variants, .. } => (0..variants.len() as i64).boxed(),
         })
         .collect();
@@ -481,4 +481,145 @@ fn a_block_over_twelve_columns_is_dense_and_exact() {
     }
     // Every combination with a flag set under `a` is decided by a rule.
     assert_eq!(reported, (1 << FLAGS) - 1);
+}
+
+// Dated rules: the same generated policies, each rule given an optional
+// `effective` / `until` (and some conditions a comparison on `as_of`),
+// decided on days around every boundary. The interpreter reads the dates
+// from the rules themselves, not from the condition the checker builds.
+
+const DAYS: [&str; 6] = [
+    "2010-01-01",
+    "2015-06-30",
+    "2015-07-01",
+    "2019-06-30",
+    "2019-07-01",
+    "2024-12-31",
+];
+
+/// Per rule: (effective, until) as indices into DAYS, ordered so the range
+/// is never empty.
+type DateSpec = (Option<usize>, Option<usize>);
+
+fn date_specs() -> impl Strategy<Value = Vec<DateSpec>> {
+    proptest::collection::vec(
+        (
+            proptest::option::weighted(0.5, 0..6usize),
+            proptest::option::weighted(0.5, 0..6usize),
+        )
+            .prop_map(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
+                other => other,
+            }),
+        12,
+    )
+}
+
+/// `render`, with each rule's date clauses after its `then` line, in the
+/// order the rules are written (parent first), and some conditions
+/// narrowed by a comparison on `as_of`.
+fn render_dated(parent: &[RuleSpec], child: &[RuleSpec], dates: &[DateSpec]) -> String {
+    let mut out = String::new();
+    let mut k = 0;
+    for line in render(parent, child).lines() {
+        if let Some(cond) = line.strip_prefix("    when ") {
+            if k % 3 == 2 {
+                out.push_str(&format!("    when ({cond}) and as_of < {}\n", DAYS[k % DAYS.len()]));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        if line.starts_with("    then ") {
+            let (eff, until) = dates.get(k).copied().unwrap_or((None, None));
+            if let Some(e) = eff {
+                out.push_str(&format!("    effective {}\n", DAYS[e]));
+            }
+            if let Some(u) = until {
+                out.push_str(&format!("    until {}\n", DAYS[u]));
+            }
+            k += 1;
+        }
+    }
+    out
+}
+
+/// Days worth trying: each boundary, the days either side, and a random day.
+fn probe_days(rng: &mut mandate::testkit::synthetic::Rng) -> Vec<i64> {
+    let mut days: Vec<i64> = DAYS
+        .iter()
+        .map(|d| mandate::table::parse_date(d).expect("a date"))
+        .flat_map(|d| [d - 1, d, d + 1])
+        .collect();
+    let lo = mandate::table::parse_date("2005-01-01").expect("a date");
+    days.push(lo + rng.below(9000) as i64);
+    days
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn dated_policies_agree_with_the_interpreter(parent in rules(), child in rules(), dates in date_specs(), seed in any::<u64>()) {
+        let text = render_dated(&parent, &child, &dates);
+        let mut sources = mandate::source::Sources::new();
+        sources.add("schema.policy", SCHEMA);
+        sources.add("generated.policy", text.clone());
+        let a = mandate::pipeline::analyse(sources, Vec::new());
+        let (Some(program), Some(tables)) = (a.program.as_ref(), a.tables.as_ref()) else { return Ok(()) };
+        let col = tables.date_column().expect("as_of");
+        let decider = tables.decider();
+        let mut rng = mandate::testkit::synthetic::Rng::new(seed);
+        for _ in 0..8 {
+            let mut values = mandate::testkit::synthetic::facts(&tables.columns, &mut rng);
+            for day in probe_days(&mut rng) {
+                values[col] = Some(day);
+                let complete: Vec<i64> = values.iter().map(|v| v.expect("complete")).collect();
+                for (j, jur) in program.jurisdictions.iter().enumerate() {
+                    let t = tables.tables.iter().position(|t| t.jurisdiction == jur.code).expect("table");
+                    let decided = tables.tables[t].decide(&values).expect("complete facts decide");
+                    prop_assert_eq!(decider.decide(tables, t, &values), Ok(decided), "index on {}", jur.code);
+                    // The table sliced at the day decides the same.
+                    let sliced = tables.tables[t].at(col, day);
+                    let on_day = sliced.decide(&values).expect("complete facts decide");
+                    prop_assert_eq!(&sliced.outcome(&on_day).rule, &tables.tables[t].outcome(&decided).rule);
+                    let got = tables.tables[t].outcome(&decided);
+                    let want = mandate::testkit::interp::interpret(program, j, &complete);
+                    match &want.decision {
+                        None => prop_assert!(got.rule.ends_with(".default"), "{}: {} vs default\n{}", jur.code, got.rule, text),
+                        Some(_) => prop_assert!(want.winners.contains(&got.rule), "{}: table {} vs interpreter {:?}\n{}", jur.code, got.rule, want.winners, text),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Enough generated dated policies compile, and some of them really
+/// decide differently on different days, for the agreement to mean
+/// something.
+#[test]
+fn generated_dated_policies_compile_and_change_with_the_date() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut ok, mut changing, total) = (0, 0, 200);
+    for _ in 0..total {
+        let parent = rules().new_tree(&mut runner).expect("value").current();
+        let child = rules().new_tree(&mut runner).expect("value").current();
+        let dates = date_specs().new_tree(&mut runner).expect("value").current();
+        let mut sources = mandate::source::Sources::new();
+        sources.add("schema.policy", SCHEMA);
+        sources.add("generated.policy", render_dated(&parent, &child, &dates));
+        if let Some(t) = mandate::pipeline::analyse(sources, Vec::new()).tables {
+            ok += 1;
+            let col = t.date_column().expect("as_of");
+            if t.tables.iter().any(|x| x.change_days(col).len() > 1) {
+                changing += 1;
+            }
+        }
+    }
+    assert!(ok * 3 >= total, "only {ok} of {total} dated policies compile");
+    assert!(changing * 4 >= total, "only {changing} of {total} change with the date");
 }

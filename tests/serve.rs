@@ -262,6 +262,14 @@ fn the_page_is_served_whole_and_stops_on_sigterm() {
         "no external assets"
     );
     assert!(page.contains("<label for=\"state\">"), "labelled controls");
+    assert!(
+        page.contains("<label for=\"asof\">") && page.contains("type=\"date\""),
+        "the date of the events is asked for"
+    );
+    assert!(
+        script.contains("as_of"),
+        "the script sends the date as a fact"
+    );
     let pid = s.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
@@ -278,6 +286,63 @@ fn the_page_is_served_whole_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(0), "a graceful stop");
+}
+
+#[test]
+fn the_api_takes_the_date_of_the_events_wherever_it_takes_facts() {
+    let s = Server::start();
+    let threat = r#""concern": "danger_to_others", "threat_serious": true, "victim_identifiable": true, "threat_imminent": true"#;
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        &format!(r#"{{"jurisdictions": ["FL"], "facts": {{{threat}, "as_of": "2018-06-01"}}}}"#),
+    );
+    assert_eq!(code, 200, "{v}");
+    let a = &v["answers"][0];
+    assert_eq!(a["action"], "may_disclose");
+    assert_eq!(a["as_of"], "2018-06-01");
+    assert_eq!(a["in_force_until"], "2019-06-30");
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        &format!(r#"{{"jurisdictions": ["FL"], "facts": {{{threat}, "as_of": "2019-05-01"}}}}"#),
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["answers"][0]["upcoming"]["from"], "2019-07-01");
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        &format!(r#"{{"jurisdictions": ["FL"], "facts": {{{threat}, "as_of": "2018-13-01"}}}}"#),
+    );
+    assert_eq!(code, 400, "{v}");
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("as_of")), "{v}");
+
+    let (code, v) = s.json(
+        "POST",
+        "/v1/next-question",
+        &format!(r#"{{"jurisdiction": "FL", "facts": {{{threat}, "as_of": "2018-06-01"}}}}"#),
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["answer"]["rule"], "FL.duty_to_warn_before_2019");
+
+    let q = "concern=danger_to_others&threat_serious=true&victim_identifiable=true&threat_imminent=true";
+    let (_, old) = s.json("GET", &format!("/v1/matrix?{q}&as_of=2018-06-01"), "");
+    let (_, new) = s.json("GET", &format!("/v1/matrix?{q}&as_of=2020-06-01"), "");
+    let fl = |m: &serde_json::Value| {
+        m["tiles"]
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["code"] == "FL"))
+            .map(|t| t["action"].clone())
+    };
+    assert_eq!(fl(&old), Some("may_disclose".into()));
+    assert_eq!(fl(&new), Some("must_report".into()));
+
+    let (code, old) = s.json("GET", "/v1/notice/FL?format=json&as_of=2018-06-01", "");
+    assert_eq!(code, 200);
+    let (_, new) = s.json("GET", "/v1/notice/FL?format=json&as_of=2020-06-01", "");
+    assert_ne!(old, new, "the notice follows the date");
+    let (code, v) = s.json("GET", "/v1/notice/FL?format=json&as_of=someday", "");
+    assert_eq!(code, 400, "{v}");
 }
 
 /// Where the browser test leaves its screenshots for a developer to look at.

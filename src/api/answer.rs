@@ -48,6 +48,21 @@ pub struct Answer {
     pub facts: Vec<FactValue>,
     /// The defaults the answer rests on although nobody gave them.
     pub assumed: Vec<Assumption>,
+    /// The date of the events the answer is for (`as_of`, `YYYY-MM-DD`):
+    /// given, or today.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// The first day the deciding rule is in force (its `effective`
+    /// date); absent when the rule has no start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force_since: Option<String>,
+    /// The last day the deciding rule is in force (its `until` date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force_until: Option<String>,
+    /// A different rule that decides these facts within 90 days after
+    /// `as_of`, and from when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upcoming: Option<Upcoming>,
     /// Why this rule decided; present when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Trace>,
@@ -64,6 +79,24 @@ pub struct CorpusId {
     /// `sha256:…` of the compiled tables.
     pub hash: String,
 }
+
+/// The rule that takes over on a later day, for the same facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Upcoming {
+    /// The first day it decides (`YYYY-MM-DD`).
+    pub from: String,
+    /// The rule, e.g. `FL.duty_to_warn`.
+    pub rule: String,
+    /// What it decides, in one sentence.
+    pub summary: String,
+    /// Its action.
+    pub action: Action,
+    /// Its recipients.
+    pub to: Vec<String>,
+}
+
+/// How far ahead an answer looks for a rule that takes over.
+pub const UPCOMING_DAYS: i64 = 90;
 
 /// A fact and its value, as the schema names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

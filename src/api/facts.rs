@@ -122,8 +122,12 @@ impl Facts {
     }
 
     /// One value per column, defaults applied, and which were given.
-    pub(crate) fn resolve(&self, columns: &[Column]) -> Result<Resolved, FactsError> {
-        let mut values: Vec<Option<i64>> = columns.iter().map(|c| c.default).collect();
+    pub(crate) fn resolve(
+        &self,
+        columns: &[Column],
+        defaults: &[Option<i64>],
+    ) -> Result<Resolved, FactsError> {
+        let mut values: Vec<Option<i64>> = defaults.to_vec();
         let mut given = vec![false; columns.len()];
         for (name, value) in &self.entries {
             let Some(col) = columns.iter().position(|c| &c.name == name) else {
@@ -173,6 +177,23 @@ pub(crate) fn encode(col: &Column, value: &Value) -> Result<i64, FactsError> {
             match n {
                 Some(n) if (*lo..=*hi).contains(&n) => Ok(n),
                 _ => Err(bad(format!("an integer from {lo} to {hi}"), None)),
+            }
+        }
+        (ColumnType::Date { lo, hi }, v) => {
+            let d = match v {
+                Value::Name(s) => crate::table::parse_date(s.trim()),
+                _ => None,
+            };
+            match d {
+                Some(d) if (*lo..=*hi).contains(&d) => Ok(d),
+                _ => Err(bad(
+                    format!(
+                        "a date (YYYY-MM-DD) from {} to {}",
+                        col.show(*lo),
+                        col.show(*hi)
+                    ),
+                    None,
+                )),
             }
         }
         (ColumnType::Enum { variants, .. }, Value::Name(s)) => {

@@ -12,7 +12,10 @@ mod notice;
 mod schema;
 pub(crate) mod words;
 
-pub use answer::{Answer, Assumption, CorpusId, DecideError, Decision, FactValue, DISCLAIMER};
+pub use answer::{
+    Answer, Assumption, CorpusId, DecideError, Decision, FactValue, Upcoming, DISCLAIMER,
+    UPCOMING_DAYS,
+};
 pub use ask::Next;
 pub use combine::{Combined, Merged};
 pub use diagnostics::{Diagnostics, Problem};
@@ -44,6 +47,10 @@ pub const MAX_ARTIFACT_BYTES: u64 = 64 << 20;
 /// ```
 pub struct Policies {
     columns: Vec<Column>,
+    /// The day `as_of` defaults to, as days since 1970-01-01, when fixed
+    /// by [`Policies::with_today`]; otherwise the system's date at each
+    /// question, so a server running past midnight moves on with it.
+    today: Option<i64>,
     /// Parsed on first use: only the schema and the tables need them.
     enums: OnceLock<Vec<EnumDoc>>,
     enums_json: Option<&'static str>,
@@ -230,6 +237,7 @@ impl Policies {
             })
             .collect();
         Policies {
+            today: None,
             columns: tables.columns.clone(),
             enums: OnceLock::from(tables.enums.clone()),
             enums_json: None,
@@ -252,8 +260,10 @@ impl Policies {
                 Sources::new(),
             )
         };
+        let columns: Vec<Column> = serde_json::from_str(c.columns).map_err(corrupt)?;
         Ok(Policies {
-            columns: serde_json::from_str(c.columns).map_err(corrupt)?,
+            today: None,
+            columns,
             enums: OnceLock::new(),
             enums_json: Some(c.enums),
             slots: c
@@ -272,6 +282,29 @@ impl Policies {
             warnings: Diagnostics::new(Vec::new(), Sources::new()),
             all: OnceLock::new(),
         })
+    }
+
+    /// The same policies, with `as_of` defaulting to `date` (`YYYY-MM-DD`)
+    /// instead of the system's date (UTC): for tests, and for a service
+    /// that must answer the same all day.
+    pub fn with_today(mut self, date: &str) -> Result<Policies, FactsError> {
+        let day = crate::table::parse_date(date.trim()).ok_or_else(|| FactsError::BadValue {
+            fact: "today".into(),
+            value: date.to_string(),
+            expected: "a date (YYYY-MM-DD)".into(),
+            suggestion: None,
+        })?;
+        self.today = Some(day);
+        Ok(self)
+    }
+
+    /// The day `as_of` defaults to (`YYYY-MM-DD`).
+    pub fn today(&self) -> String {
+        crate::table::show_date(self.today_days())
+    }
+
+    fn today_days(&self) -> i64 {
+        self.today.unwrap_or_else(system_today)
     }
 
     /// Every jurisdiction, by code.
@@ -361,13 +394,16 @@ impl Policies {
         facts::encode(&self.columns[key.0], &value.into()).map(Encoded)
     }
 
-    /// Facts resolved against the schema, defaults applied.
+    /// Facts resolved against the schema, defaults applied (`as_of`:
+    /// [`Policies::today`], read now; a `Prepared` that is reset keeps
+    /// that day).
     pub fn prepare(&self, facts: &Facts) -> Result<Prepared, FactsError> {
-        let Resolved { values, given } = facts.resolve(&self.columns)?;
+        let defaults = defaults_on(&self.columns, self.today_days());
+        let Resolved { values, given } = facts.resolve(&self.columns, &defaults)?;
         Ok(Prepared {
             values,
             given,
-            defaults: self.columns.iter().map(|c| c.default).collect(),
+            defaults,
         })
     }
 
@@ -515,11 +551,52 @@ impl Policies {
             corpus: self.corpus(),
             facts: given,
             assumed,
+            as_of: self.date_column().and_then(|c| facts.values[c].map(crate::table::show_date)),
+            in_force_since: o.effective.map(crate::table::show_date),
+            in_force_until: o.until.map(crate::table::show_date),
+            upcoming: table.and_then(|t| self.upcoming(t, d, &facts.values)),
             explain: explain
                 .then(|| table.map(|t| t.trace(&self.columns, &facts.values, &decided)))
                 .flatten(),
             disclaimer: DISCLAIMER,
         }
+    }
+
+    /// The date column, when the schema has one.
+    fn date_column(&self) -> Option<usize> {
+        crate::table::date_column(&self.columns)
+    }
+
+    /// The first day within [`UPCOMING_DAYS`] after `as_of` on which
+    /// another rule decides the same facts. Only the days on which a row
+    /// starts or stops being in force can change the decision, so only
+    /// they are tried.
+    fn upcoming(&self, table: &Table, d: &Decision<'_>, values: &[Option<i64>]) -> Option<Upcoming> {
+        let col = self.date_column()?;
+        let day = values[col]?;
+        let mut later = values.to_vec();
+        table
+            .change_days(col)
+            .into_iter()
+            .filter(|&x| x > day && x <= day + UPCOMING_DAYS)
+            .find_map(|x| {
+                later[col] = Some(x);
+                let next = table.decide(&later).ok()?;
+                let o = &table.outcomes[next.outcome];
+                (next.outcome != d.index && o.rule != d.outcome.rule).then(|| Upcoming {
+                    from: crate::table::show_date(x),
+                    rule: o.rule.clone(),
+                    summary: words::sentence(
+                        o.action,
+                        &o.to,
+                        o.any_of,
+                        o.within.as_ref(),
+                        o.written_within.as_ref(),
+                    ),
+                    action: o.action,
+                    to: o.to.clone(),
+                })
+            })
     }
 
     #[inline]
@@ -565,6 +642,59 @@ impl Policies {
         self.ready(j.0).map(|r| &r.table)
     }
 
+    /// A date given as `YYYY-MM-DD`, or [`Policies::today`].
+    pub(crate) fn day(&self, date: Option<&str>) -> Result<i64, DecideError> {
+        let Some(date) = date else {
+            return Ok(self.today_days());
+        };
+        crate::table::parse_date(date.trim()).ok_or_else(|| {
+            DecideError::Facts(FactsError::BadValue {
+                fact: crate::table::DATE_FACT.into(),
+                value: date.to_string(),
+                expected: "a date (YYYY-MM-DD)".into(),
+                suggestion: None,
+            })
+        })
+    }
+
+    /// One jurisdiction's table as it stands on `day`: what notices
+    /// describe.
+    pub(crate) fn table_on(
+        &self,
+        j: JurisdictionId,
+        day: i64,
+    ) -> Result<std::borrow::Cow<'_, Table>, DecideError> {
+        let table = self.table(j)?;
+        Ok(match self.date_column() {
+            Some(col) => std::borrow::Cow::Owned(table.at(col, day)),
+            None => std::borrow::Cow::Borrowed(table),
+        })
+    }
+
+    /// [`Policies::table_on`] on [`Policies::today`].
+    pub(crate) fn table_today(
+        &self,
+        j: JurisdictionId,
+    ) -> Result<std::borrow::Cow<'_, Table>, DecideError> {
+        self.table_on(j, self.today_days())
+    }
+
+    /// Every table as it stands on [`Policies::today`]: what the matrix
+    /// shows.
+    pub(crate) fn tables_today(&self) -> Result<std::borrow::Cow<'_, Tables>, DecideError> {
+        let all = self.tables()?;
+        Ok(match self.date_column() {
+            Some(col) => std::borrow::Cow::Owned(Tables {
+                tables: {
+                    let day = self.today_days();
+                    all.tables.iter().map(|t| t.at(col, day)).collect()
+                },
+                ..all.clone()
+            }),
+            None => std::borrow::Cow::Borrowed(all),
+        })
+    }
+
     /// Every table, for the tools that need them all (matrix, table).
     pub(crate) fn tables(&self) -> Result<&Tables, DecideError> {
         if let Some(t) = self.all.get() {
@@ -580,6 +710,22 @@ impl Policies {
             tables,
         }))
     }
+}
+
+/// Today's date (UTC) from the system clock, as days since 1970-01-01.
+fn system_today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| (d.as_secs() / 86_400) as i64)
+        .unwrap_or(0)
+}
+
+/// Column defaults with `= today` resolved to `today`.
+fn defaults_on(columns: &[Column], today: i64) -> Vec<Option<i64>> {
+    columns
+        .iter()
+        .map(|c| if c.default_today { Some(today) } else { c.default })
+        .collect()
 }
 
 /// Names compared the way people type them: case and spacing aside.

@@ -178,8 +178,20 @@ impl Policies {
     /// The limits-of-confidentiality notice for `jurisdiction`, written for
     /// a clinician with licence `role` (the schema's default when `None`).
     pub fn notice(&self, jurisdiction: &str, role: Option<&str>) -> Result<Notice, DecideError> {
+        self.notice_as_of(jurisdiction, role, None)
+    }
+
+    /// [`Policies::notice`] for the law in force on `as_of` (`YYYY-MM-DD`),
+    /// or on [`Policies::today`] when `None`.
+    pub fn notice_as_of(
+        &self,
+        jurisdiction: &str,
+        role: Option<&str>,
+        as_of: Option<&str>,
+    ) -> Result<Notice, DecideError> {
         let j = self.jurisdiction(jurisdiction)?;
-        let table = self.table(j)?;
+        let day = self.day(as_of)?;
+        let table = &*self.table_on(j, day)?;
         let columns = &self.columns;
         let col = |name: &str| columns.iter().position(|c| c.name == name);
         let concern_col = col("concern");

@@ -48,6 +48,13 @@ pub enum FactKind {
         /// Largest value.
         hi: i64,
     },
+    /// A calendar date (`YYYY-MM-DD`) from `first` to `last`.
+    Date {
+        /// Earliest date.
+        first: String,
+        /// Latest date.
+        last: String,
+    },
     /// One of the values of an enum.
     Enum {
         /// The enum's name: `Concern`.
@@ -88,12 +95,20 @@ impl Schema {
                 kind: match &c.ty {
                     ColumnType::Bool => FactKind::Bool,
                     ColumnType::Int { lo, hi } => FactKind::Int { lo: *lo, hi: *hi },
+                    ColumnType::Date { lo, hi } => FactKind::Date {
+                        first: c.show(*lo),
+                        last: c.show(*hi),
+                    },
                     ColumnType::Enum { name, variants: v } => FactKind::Enum {
                         name: name.clone(),
                         values: variants(name, v),
                     },
                 },
-                default: c.default.map(|d| c.show(d)),
+                default: if c.default_today {
+                    Some("today".into())
+                } else {
+                    c.default.map(|d| c.show(d))
+                },
             })
             .collect();
         let recipients = enums

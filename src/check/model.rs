@@ -42,6 +42,8 @@ pub struct FactDef {
     pub ty: FactType,
     /// Encoded like every fact value: bool 0/1, enum variant index, int.
     pub default: Option<i64>,
+    /// `= today`: a date fact whose default is the day of the decision.
+    pub default_today: bool,
     pub doc: Option<String>,
     pub span: Span,
 }
@@ -50,6 +52,8 @@ pub struct FactDef {
 pub enum FactType {
     Bool,
     Int { lo: i64, hi: i64 },
+    /// Days since 1970-01-01, inclusive bounds.
+    Date { lo: i64, hi: i64 },
     Enum(usize),
 }
 
@@ -75,6 +79,10 @@ impl Date {
             (self.year as i64, self.month as i64 - 3)
         };
         365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + self.day as i64 - 1
+    }
+    /// Days since 1970-01-01, the encoding of a `date` fact.
+    pub fn days(&self) -> i64 {
+        self.ordinal() - 719_468
     }
 }
 
@@ -118,7 +126,11 @@ pub struct Decision {
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     pub name: String,
+    /// The condition under which the rule decides: `when`, and the date
+    /// range as a condition on `as_of` when the rule has one.
     pub cond: Cond,
+    /// `when` alone, without the date range.
+    pub when: Cond,
     pub decision: Decision,
     pub notes: Vec<String>,
     pub cites: Vec<String>,
@@ -126,6 +138,9 @@ pub struct RuleDef {
     pub overrides: Vec<(usize, usize)>,
     pub unverified: Option<String>,
     pub allows: Vec<(String, String, Span)>,
+    /// First and last day in force (days since 1970-01-01), as written.
+    pub effective: Option<(i64, Span)>,
+    pub until: Option<(i64, Span)>,
     /// The condition as written, for explanations.
     pub when_text: String,
     pub span: Span,
@@ -198,7 +213,7 @@ impl Schema {
     pub fn domain(&self, fact: usize) -> Set {
         match self.facts[fact].ty {
             FactType::Bool => Set::Mask(0b11),
-            FactType::Int { lo, hi } => Set::Range(lo, hi),
+            FactType::Int { lo, hi } | FactType::Date { lo, hi } => Set::Range(lo, hi),
             FactType::Enum(e) => Set::Mask(mask_of(self.enums[e].variants.len())),
         }
     }
@@ -207,6 +222,7 @@ impl Schema {
         match self.facts[fact].ty {
             FactType::Bool => (value != 0).to_string(),
             FactType::Int { .. } => value.to_string(),
+            FactType::Date { .. } => crate::table::show_date(value),
             FactType::Enum(e) => self.enums[e]
                 .variants
                 .get(value as usize)

@@ -44,16 +44,18 @@ impl Checker<'_> {
             if r.cites.is_empty() {
                 self.push(err(Code::MissingCite, format!("rule `{}` cites no source", r.name.name), r.name.span, "no `cite`").help("add `cite \"<statute section>\"` naming the law this rule encodes; add `unverified \"why\"` too if the source is uncertain"));
             }
-            let cond = self.check_expr(schema, &r.when);
+            let when = self.check_expr(schema, &r.when);
+            let cond = when.clone().and_then(|c| self.in_force(schema, r, c));
             let decision = self.check_then(schema, &r.then);
             if cond.is_none() || decision.is_none() {
                 self.quiet.insert(r.name.name.clone());
             }
-            if let (Some(cond), Some(decision)) = (cond, decision) {
+            if let (Some(cond), Some(when), Some(decision)) = (cond, when, decision) {
                 seen.insert(r.name.name.clone(), rules.len());
                 rules.push(RuleDef {
                     name: r.name.name.clone(),
                     cond,
+                    when,
                     decision,
                     notes: r.notes.iter().map(|n| n.value.clone()).collect(),
                     cites: r.cites.iter().map(|c| c.value.clone()).collect(),
@@ -72,6 +74,14 @@ impl Checker<'_> {
                             )
                         })
                         .collect(),
+                    effective: r
+                        .effective
+                        .as_ref()
+                        .and_then(|d| Some((parse_date(&d.text)?.days(), d.span))),
+                    until: r
+                        .until
+                        .as_ref()
+                        .and_then(|d| Some((parse_date(&d.text)?.days(), d.span))),
                     when_text: squash(self.sources.slice(r.when.span())),
                     span: r.span,
                     name_span: r.name.span,
@@ -79,6 +89,60 @@ impl Checker<'_> {
             }
         }
         rules
+    }
+
+    /// A rule's `effective` and `until` as one more condition on the
+    /// schema's date fact, so every analysis sees dates as an interval.
+    fn in_force(&mut self, schema: &Schema, r: &ast::Rule, cond: Cond) -> Option<Cond> {
+        let dates: Vec<&ast::DateLit> = r.effective.iter().chain(r.until.iter()).collect();
+        let Some(&first) = dates.first() else {
+            return Some(cond);
+        };
+        let Some(f) = schema
+            .fact_index(crate::table::DATE_FACT)
+            .filter(|&f| matches!(schema.facts[f].ty, FactType::Date { .. }))
+        else {
+            self.push(
+                err(
+                    Code::NoDateFact,
+                    format!("rule `{}` has a date but the schema has no `as_of: date` fact", r.name.name),
+                    first.span,
+                    "a date with nothing to compare it with",
+                )
+                .help("declare `fact as_of: date 1950-01-01..=2099-12-31 = today \"The date of the events\"` in the schema"),
+            );
+            return None;
+        };
+        let FactType::Date { lo, hi } = schema.facts[f].ty else {
+            return None;
+        };
+        let mut bound = |d: Option<&ast::DateLit>, edge: i64| -> Option<i64> {
+            let Some(d) = d else { return Some(edge) };
+            let v = self.check_date(d)?.days();
+            if v < lo || v > hi {
+                let (a, b) = (crate::table::show_date(lo), crate::table::show_date(hi));
+                self.push(err(Code::OutOfRange, format!("`{}` is outside the range of `as_of` ({a}..={b})", d.text), d.span, "out of range").help(format!("use a date from {a} to {b}, or widen the range of `as_of` in the schema")));
+                return None;
+            }
+            Some(v)
+        };
+        let from = bound(r.effective.as_ref(), lo);
+        let to = bound(r.until.as_ref(), hi);
+        let (from, to) = (from?, to?);
+        if from > to {
+            let (e, u) = (r.effective.as_ref()?, r.until.as_ref()?);
+            self.push(
+                err(
+                    Code::InvalidRange,
+                    format!("rule `{}` ends ({}) before it takes effect ({})", r.name.name, u.text, e.text),
+                    e.span.to(u.span),
+                    "never in force",
+                )
+                .help("`until` is the last day in force: it must not come before `effective`"),
+            );
+            return None;
+        }
+        Some(Cond::All(vec![cond, Cond::Atom(f, Set::Range(from, to))]))
     }
 
     pub(super) fn check_recipients(
@@ -203,13 +267,13 @@ impl Checker<'_> {
             }
             CmpTest::Op(op, lit) => {
                 if matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge)
-                    && !matches!(fact.ty, FactType::Int { .. })
+                    && !matches!(fact.ty, FactType::Int { .. } | FactType::Date { .. })
                 {
                     self.push(
                         err(
                             Code::TypeMismatch,
                             format!(
-                                "`{}` orders integers, but `{}` is not an integer",
+                                "`{}` orders integers and dates, but `{}` is neither",
                                 op.as_str(),
                                 fact.name
                             ),

@@ -84,11 +84,18 @@ impl Checker<'_> {
                 name: f.name.name.clone(),
                 ty,
                 default: None,
+                default_today: false,
                 doc: f.doc.as_ref().map(|d| d.value.clone()),
                 span: f.name.span,
             };
-            if let Some(lit) = &f.default {
-                fact.default = self.check_value(&enums, &facts, &fact, lit);
+            match &f.default {
+                Some(Literal::Name(id))
+                    if id.name == "today" && matches!(fact.ty, FactType::Date { .. }) =>
+                {
+                    fact.default_today = true
+                }
+                Some(lit) => fact.default = self.check_value(&enums, &facts, &fact, lit),
+                None => {}
             }
             facts.push(fact);
         }
@@ -119,11 +126,35 @@ impl Checker<'_> {
                     hi: hi.value,
                 })
             }
+            ast::TypeExpr::Date { range: None, span } => {
+                self.push(err(Code::InvalidRange, "a `date` fact needs a declared range", *span, "no range").help("write the first and last dates it can take, e.g. `date 1950-01-01..=2099-12-31`; exact analyses need a finite domain"));
+                None
+            }
+            ast::TypeExpr::Date {
+                range: Some((lo, hi)),
+                ..
+            } => {
+                let (a, b) = (self.check_date(lo), self.check_date(hi));
+                let (lo_d, hi_d) = (a?.days(), b?.days());
+                if lo_d > hi_d {
+                    self.push(
+                        err(
+                            Code::InvalidRange,
+                            format!("range `{}..={}` is empty", lo.text, hi.text),
+                            lo.span.to(hi.span),
+                            "first date after the last",
+                        )
+                        .help("swap the dates"),
+                    );
+                    return None;
+                }
+                Some(FactType::Date { lo: lo_d, hi: hi_d })
+            }
             ast::TypeExpr::Named(id) => match enums.iter().position(|e| e.name == id.name) {
                 Some(i) => Some(FactType::Enum(i)),
                 None => {
                     let mut names: Vec<&str> = enums.iter().map(|e| e.name.as_str()).collect();
-                    names.extend(["bool", "int"]);
+                    names.extend(["bool", "int", "date"]);
                     let mut d = err(
                         Code::UnknownType,
                         format!("unknown type `{}`", id.name),
@@ -131,7 +162,7 @@ impl Checker<'_> {
                         "not a type",
                     );
                     d = d.help(did_you_mean(&id.name, names).unwrap_or_else(|| {
-                        "use `bool`, `int LO..=HI` or an enum declared in the schema".into()
+                        "use `bool`, `int LO..=HI`, `date FIRST..=LAST` or an enum declared in the schema".into()
                     }));
                     self.push(d);
                     None
@@ -156,6 +187,16 @@ impl Checker<'_> {
                     None
                 } else {
                     Some(i.value)
+                }
+            }
+            (FactType::Date { lo, hi }, Literal::Date(d)) => {
+                let v = self.check_date(d)?.days();
+                if v < lo || v > hi {
+                    let (a, b) = (crate::table::show_date(lo), crate::table::show_date(hi));
+                    self.push(err(Code::OutOfRange, format!("`{}` is outside the range of `{}` ({a}..={b})", d.text, fact.name), d.span, "out of range").help(format!("use a date from {a} to {b}, or widen the range of `{}` in the schema", fact.name)));
+                    None
+                } else {
+                    Some(v)
                 }
             }
             (FactType::Enum(e), Literal::Name(id)) => {
@@ -202,12 +243,24 @@ impl Checker<'_> {
                 let want = match ty {
                     FactType::Bool => "`true` or `false`".to_string(),
                     FactType::Int { lo, hi } => format!("an integer from {lo} to {hi}"),
+                    FactType::Date { lo, hi } => format!(
+                        "a date from {} to {}",
+                        crate::table::show_date(lo),
+                        crate::table::show_date(hi)
+                    ),
                     FactType::Enum(e) => format!("a variant of `{}`", enums[e].name),
                 };
                 let got = match lit {
                     Literal::Bool(..) => "a boolean",
                     Literal::Int(_) => "an integer",
+                    Literal::Date(_) => "a date",
                     Literal::Name(_) => "a name",
+                };
+                let help = match lit {
+                    Literal::Name(id) if id.name == "today" => format!(
+                        "write {want}; `today` is only a fact's default, so that tests and rules say the same on every day"
+                    ),
+                    _ => format!("write {want}"),
                 };
                 self.push(
                     err(
@@ -216,7 +269,7 @@ impl Checker<'_> {
                         lit.span(),
                         format!("{got}, not {want}"),
                     )
-                    .help(format!("write {want}")),
+                    .help(help),
                 );
                 None
             }

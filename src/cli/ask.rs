@@ -2,7 +2,7 @@
 //! still change the outcome, with the schema's words, then answers.
 
 use super::decide::text;
-use super::report::{pick, policies, Source};
+use super::report::{with_as_of, pick, policies, Source};
 use super::{AskArgs, Exit};
 use crate::api::{Fact, FactKind, Facts, Next, DISCLAIMER};
 use std::io::{BufRead, IsTerminal, Write};
@@ -19,7 +19,7 @@ pub fn ask(a: AskArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
     if pick(&policies, &a.jurisdiction, err)?.is_none() {
         return Ok(Exit::Usage);
     }
-    let mut known = match Facts::from_pairs(&a.facts) {
+    let mut known = match Facts::from_pairs(&with_as_of(&a.facts, a.as_of.as_deref())) {
         Ok(f) => f,
         Err(e) => {
             writeln!(err, "error: {e}")?;
@@ -100,6 +100,20 @@ fn prompt(f: &Fact) -> Option<String> {
                 .ok()
                 .map(|v| v.to_string())
         }
+        FactKind::Date { first, last } => {
+            let (first, last) = (first.clone(), last.clone());
+            Input::<String>::new()
+                .with_prompt(format!("{q} (YYYY-MM-DD)"))
+                .validate_with(move |v: &String| {
+                    match crate::table::parse_date(v.trim()) {
+                        Some(_) if v.trim() >= first.as_str() && v.trim() <= last.as_str() => Ok(()),
+                        _ => Err(format!("enter a date from {first} to {last}")),
+                    }
+                })
+                .interact_text()
+                .ok()
+                .map(|v| v.trim().to_string())
+        }
         FactKind::Enum { values, .. } => {
             let items: Vec<String> = values
                 .iter()
@@ -131,6 +145,9 @@ fn plain<B: BufRead>(
     match &f.kind {
         FactKind::Bool => writeln!(out, "  yes or no")?,
         FactKind::Int { lo, hi } => writeln!(out, "  a number from {lo} to {hi}")?,
+        FactKind::Date { first, last } => {
+            writeln!(out, "  a date (YYYY-MM-DD) from {first} to {last}")?
+        }
         FactKind::Enum { values, .. } => {
             for (i, v) in values.iter().enumerate() {
                 writeln!(
@@ -161,6 +178,10 @@ fn plain<B: BufRead>(
                 .ok()
                 .filter(|v| (*lo..=*hi).contains(v))
                 .map(|v| v.to_string()),
+            // Four-digit years: text order is date order.
+            FactKind::Date { first, last } => crate::table::parse_date(given)
+                .filter(|_| given >= first.as_str() && given <= last.as_str())
+                .map(|_| given.to_string()),
             FactKind::Enum { values, .. } => given
                 .parse::<usize>()
                 .ok()

@@ -90,6 +90,21 @@ pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
             an.errors(),
             an.warnings()
         )?;
+        if let Some(p) = &an.program {
+            let later = crate::lint::upcoming(p, opts.today);
+            if !later.is_empty() {
+                let list: Vec<String> = later
+                    .iter()
+                    .map(|(rule, d)| format!("{rule} on {}", crate::table::show_date(*d)))
+                    .collect();
+                writeln!(
+                    out,
+                    "{} rule(s) take effect later: {}",
+                    later.len(),
+                    list.join(", ")
+                )?;
+            }
+        }
         writeln!(
             out,
             "{}",

@@ -1,7 +1,7 @@
 //! `mandate decide`: one situation in one or more jurisdictions, in plain
 //! words first, then the law behind it.
 
-use super::report::{policies, Source};
+use super::report::{with_as_of, policies, Source};
 use super::{DecideArgs, Exit, Format};
 use crate::api::words::wrap;
 use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};
@@ -17,7 +17,7 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let facts = match Facts::from_pairs(&a.facts) {
+    let facts = match Facts::from_pairs(&with_as_of(&a.facts, a.as_of.as_deref())) {
         Ok(f) => f,
         Err(e) => {
             return refuse(
@@ -160,6 +160,16 @@ pub fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "  action:   {action}")?;
     deadline_line(a.within.as_ref(), a.written_within.as_ref(), out)?;
     writeln!(out, "  rule:     {} ({})", a.rule, a.source)?;
+    match (&a.in_force_since, &a.in_force_until) {
+        (Some(from), Some(to)) => writeln!(out, "  in force: from {from} to {to}")?,
+        (Some(from), None) => writeln!(out, "  in force: since {from}")?,
+        (None, Some(to)) => writeln!(out, "  in force: until {to}")?,
+        (None, None) => {}
+    }
+    if let Some(u) = &a.upcoming {
+        let line = format!("from {} this becomes: {} ({})", u.from, u.summary, u.rule);
+        writeln!(out, "  CHANGE:   {}", wrap(&line, w, "            "))?;
+    }
     for c in &a.citations {
         writeln!(out, "  cite:     {c}")?;
     }

@@ -105,18 +105,76 @@ fn from_git(rev: &str, policies: &Path) -> Result<Sources, String> {
     Ok(sources)
 }
 
-pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let old = match side(&a.old, &a.policies, err)? {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
+/// One corpus as it stood on two days: the tables with the rows in force
+/// on each, so the diff below is the change in law between them.
+fn between(
+    days: &[String],
+    policies: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<(Tables, Tables), Exit>> {
+    let mut parsed = Vec::new();
+    for d in days {
+        match crate::table::parse_date(d) {
+            Some(day) => parsed.push(day),
+            None => {
+                writeln!(err, "error: `--between {d}`: not a date")?;
+                writeln!(err, "  help: write the dates as YYYY-MM-DD, e.g. --between 2018-01-01 2026-01-01")?;
+                return Ok(Err(Exit::Usage));
+            }
+        }
+    }
+    let tables = if policies.is_dir() {
+        match side(&policies.display().to_string(), policies, err)? {
+            Ok(t) => t,
+            Err(code) => return Ok(Err(code)),
+        }
+    } else {
+        let loaded = crate::loader::embedded();
+        match crate::compile_sources(loaded.sources, loaded.diags).tables {
+            Some(t) => t,
+            None => {
+                writeln!(err, "error: the built-in policies do not compile")?;
+                return Ok(Err(Exit::Findings));
+            }
+        }
     };
-    let new_spec = a
-        .new
-        .clone()
-        .unwrap_or_else(|| a.policies.display().to_string());
-    let new = match side(&new_spec, &a.policies, err)? {
-        Ok(t) => t,
-        Err(code) => return Ok(code),
+    let Some(col) = tables.date_column() else {
+        writeln!(err, "error: the schema has no `as_of: date` fact, so rules have no dates")?;
+        writeln!(err, "  help: declare `fact as_of: date FIRST..=LAST = today` and give rules `effective` / `until`")?;
+        return Ok(Err(Exit::Findings));
+    };
+    let on = |day: i64| Tables {
+        tables: tables.tables.iter().map(|t| t.at(col, day)).collect(),
+        ..tables.clone()
+    };
+    Ok(Ok((on(parsed[0]), on(parsed[1]))))
+}
+
+pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let (old, new) = match (&a.between, &a.old) {
+        (Some(days), _) => match between(days, &a.policies, err)? {
+            Ok(pair) => pair,
+            Err(code) => return Ok(code),
+        },
+        (None, Some(old_spec)) => {
+            let old = match side(old_spec, &a.policies, err)? {
+                Ok(t) => t,
+                Err(code) => return Ok(code),
+            };
+            let new_spec = a
+                .new
+                .clone()
+                .unwrap_or_else(|| a.policies.display().to_string());
+            let new = match side(&new_spec, &a.policies, err)? {
+                Ok(t) => t,
+                Err(code) => return Ok(code),
+            };
+            (old, new)
+        }
+        (None, None) => {
+            writeln!(err, "error: give OLD [NEW], or --between FIRST SECOND")?;
+            return Ok(Exit::Usage);
+        }
     };
     let diffs = crate::diff::diff(&old, &new);
     let columns = crate::diff::align(&old.columns, &new.columns);

@@ -1,6 +1,6 @@
 //! `mandate jurisdictions`: the list, or the jurisdiction x concern matrix.
 
-use super::report::{analysis, policies, print_diags, Source};
+use super::report::{analysis, on_day, policies, print_diags, Source};
 use super::{Exit, Format, JurisdictionsArgs, MatrixFormat};
 use serde::Serialize;
 use std::io::Write;
@@ -19,14 +19,18 @@ pub fn jurisdictions(
             Ok(p) => p,
             Err(code) => return Ok(code),
         };
-        let tables = match policies.tables() {
+        let policies = match on_day(policies, a.as_of.as_deref(), err)? {
+            Ok(p) => p,
+            Err(code) => return Ok(code),
+        };
+        let tables = match policies.tables_today() {
             Ok(t) => t,
             Err(e) => {
                 writeln!(err, "error: {e}")?;
                 return Ok(Exit::Findings);
             }
         };
-        let Some(m) = crate::matrix::matrix(tables) else {
+        let Some(m) = crate::matrix::matrix(&tables) else {
             writeln!(
                 err,
                 "error: the schema has no `concern` enum fact to build the matrix from"

@@ -236,6 +236,10 @@ pub struct DecideArgs {
     /// Use a compiled artifact from `mandate compile`
     #[arg(long, value_name = "FILE")]
     pub tables: Option<PathBuf>,
+    /// The date of the events (YYYY-MM-DD): the law in force that day
+    /// decides; without it, today's
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -252,6 +256,10 @@ pub struct AskArgs {
     /// Use a compiled artifact from `mandate compile`
     #[arg(long, value_name = "FILE")]
     pub tables: Option<PathBuf>,
+    /// The date of the events (YYYY-MM-DD): the law in force that day
+    /// decides; without it, today's
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 #[cfg(feature = "serve")]
@@ -298,6 +306,9 @@ pub struct NoticeArgs {
     /// Use a compiled artifact from `mandate compile`
     #[arg(long, value_name = "FILE")]
     pub tables: Option<PathBuf>,
+    /// Show the law in force on this date (YYYY-MM-DD) instead of today's
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -312,6 +323,9 @@ pub struct TableArgs {
     /// Use a compiled artifact from `mandate compile`
     #[arg(long, value_name = "FILE")]
     pub tables: Option<PathBuf>,
+    /// Only the rows in force on this date (YYYY-MM-DD), without their dates
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -353,7 +367,8 @@ pub struct TestArgs {
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
     /// The old corpus: a directory, or a git revision (e.g. `main`, `HEAD~1`)
-    pub old: String,
+    #[arg(required_unless_present = "between")]
+    pub old: Option<String>,
     /// The new corpus: a directory, or a git revision [default: the working tree's policies]
     pub new: Option<String>,
     /// Where the policies are inside the repository, for git revisions
@@ -364,6 +379,9 @@ pub struct DiffArgs {
     /// Exit 1 when some decision changed (for CI gates)
     #[arg(long)]
     pub exit_code: bool,
+    /// Compare the law in force on two dates (YYYY-MM-DD) in one corpus (--policies, else the built-in one) instead of two corpora
+    #[arg(long, num_args = 2, value_names = ["FIRST", "SECOND"], conflicts_with_all = ["old", "new"])]
+    pub between: Option<Vec<String>>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -376,6 +394,9 @@ pub struct JurisdictionsArgs {
     pub matrix: bool,
     #[arg(long, value_enum, default_value = "text")]
     pub format: MatrixFormat,
+    /// Show the law in force on this date (YYYY-MM-DD) instead of today's
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

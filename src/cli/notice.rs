@@ -1,7 +1,7 @@
 //! `mandate notice`: the limits of confidentiality for intake, per state.
 
 use super::report::corpus_line;
-use super::report::{policies, Source};
+use super::report::{on_day, policies, Source};
 use super::{Exit, NoticeArgs, NoticeFormat};
 use std::io::Write;
 
@@ -11,6 +11,10 @@ pub fn notice(a: NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         artifact: a.tables.as_deref(),
     };
     let policies = match policies(source, err)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let policies = match on_day(policies, a.as_of.as_deref(), err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };

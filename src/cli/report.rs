@@ -110,6 +110,24 @@ fn open_artifact(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Load the policies a command works on. Policy errors are printed and
 /// give exit code 1; I/O errors 2.
+/// The policies as of `day` (`--as-of`): notices, the matrix and tables
+/// show the law in force that day.
+pub fn on_day(
+    p: Policies,
+    day: Option<&str>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Policies, Exit>> {
+    let Some(day) = day else { return Ok(Ok(p)) };
+    match p.with_today(day) {
+        Ok(p) => Ok(Ok(p)),
+        Err(_) => {
+            writeln!(err, "error: `--as-of {day}` is not a date")?;
+            writeln!(err, "  help: write the date as YYYY-MM-DD, e.g. 2018-06-01")?;
+            Ok(Err(Exit::Usage))
+        }
+    }
+}
+
 pub fn policies(
     source: Source<'_>,
     err: &mut dyn Write,
@@ -152,6 +170,18 @@ pub fn policies(
             Ok((loaded, origin)) => Policies::from_loaded(loaded, &origin),
             Err(code) => return Ok(Err(code)),
         },
+    };
+    // The day `as_of` defaults to: the system's date, unless
+    // MANDATE_TODAY fixes it (tests, reproducible reports).
+    let loaded = match (loaded, std::env::var("MANDATE_TODAY")) {
+        (Ok(p), Ok(day)) => match p.with_today(&day) {
+            Ok(p) => Ok(p),
+            Err(e) => {
+                writeln!(err, "error: MANDATE_TODAY: {e}")?;
+                return Ok(Err(Exit::Usage));
+            }
+        },
+        (other, _) => other,
     };
     match loaded {
         Ok(p) => Ok(Ok(p)),
@@ -305,4 +335,14 @@ pub fn print_diags_json(
         "{}",
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     )
+}
+
+/// `--fact` pairs, and `as_of=DAY` for `--as-of DAY`: the date of the
+/// events is a fact like any other.
+pub fn with_as_of(facts: &[String], as_of: Option<&str>) -> Vec<String> {
+    let mut pairs = facts.to_vec();
+    if let Some(day) = as_of {
+        pairs.push(format!("{}={day}", crate::table::DATE_FACT));
+    }
+    pairs
 }

@@ -26,6 +26,7 @@ pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                 let ty = match &f.kind {
                     FactKind::Bool => "bool".to_string(),
                     FactKind::Int { lo, hi } => format!("int {lo}..={hi}"),
+                    FactKind::Date { first, last } => format!("date {first}..={last}"),
                     FactKind::Enum { name, .. } => name.clone(),
                 };
                 let default = f

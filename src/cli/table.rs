@@ -1,6 +1,6 @@
 //! `mandate table`: the compiled decision table of one jurisdiction.
 
-use super::report::{pick, policies, Source};
+use super::report::{on_day, pick, policies, Source};
 use super::{Exit, TableArgs, DISCLAIMER};
 use crate::table::TableFormat;
 use std::io::Write;
@@ -17,7 +17,19 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
     let Some(j) = pick(&policies, &a.jurisdiction, err)? else {
         return Ok(Exit::Usage);
     };
-    let (tables, table) = match (policies.tables(), policies.table(j)) {
+    let dated = a.as_of.is_some();
+    let policies = match on_day(policies, a.as_of.as_deref(), err)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    // Without --as-of, every row with its dates; with it, the rows in
+    // force that day.
+    let one = if dated {
+        policies.table_today(j)
+    } else {
+        policies.table(j).map(std::borrow::Cow::Borrowed)
+    };
+    let (tables, table) = match (policies.tables(), one) {
         (Ok(all), Ok(one)) => (all, one),
         (Err(e), _) | (_, Err(e)) => {
             writeln!(err, "error: {e}")?;
@@ -25,7 +37,7 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         }
     };
     let format = TableFormat::from(a.format);
-    write!(out, "{}", crate::table::render_table(tables, table, format))?;
+    write!(out, "{}", crate::table::render_table(tables, &table, format))?;
     if matches!(format, TableFormat::Text | TableFormat::Markdown) {
         writeln!(out, "\n{DISCLAIMER}")?;
         writeln!(

@@ -79,6 +79,7 @@ pub fn columns(schema: &Schema) -> Vec<Column> {
             ty: match f.ty {
                 crate::check::FactType::Bool => ColumnType::Bool,
                 crate::check::FactType::Int { lo, hi } => ColumnType::Int { lo, hi },
+                crate::check::FactType::Date { lo, hi } => ColumnType::Date { lo, hi },
                 crate::check::FactType::Enum(e) => ColumnType::Enum {
                     name: schema.enums[e].name.clone(),
                     variants: schema.enums[e]
@@ -89,6 +90,7 @@ pub fn columns(schema: &Schema) -> Vec<Column> {
                 },
             },
             default: f.default,
+            default_today: f.default_today,
             doc: f.doc.clone(),
         })
         .collect()
@@ -189,6 +191,8 @@ fn compile_one(
             file: sources.get(rule.span.file).name.clone(),
             line: sources.line(rule.span),
             condition: rule.when_text.clone(),
+            effective: rule.effective.map(|(d, _)| d),
+            until: rule.until.map(|(d, _)| d),
         });
         for cube in &cubes[k] {
             rows.push(Row {
@@ -213,6 +217,8 @@ fn compile_one(
             file: sources.get(d.span.file).name.clone(),
             line: sources.line(d.span),
             condition: String::new(),
+            effective: None,
+            until: None,
         });
         rows.push(Row {
             tests: Vec::new(),

@@ -231,6 +231,12 @@ impl Printer {
         self.when(&inner, &r.when);
         self.comments_before(r.then.action.span.start, &inner);
         self.then(&inner, "then", &r.then, None);
+        for (word, d) in [("effective", &r.effective), ("until", &r.until)] {
+            if let Some(d) = d {
+                self.comments_before(d.span.start, &inner);
+                self.line(&inner, &format!("{word} {}", d.text));
+            }
+        }
         for n in &r.notes {
             self.comments_before(n.span.start, &inner);
             self.line(&inner, &format!("note {}", quote(&n.value)));
@@ -355,6 +361,11 @@ fn fact_head(f: &FactDecl) -> String {
             ..
         } => format!("int {}..={}", lo.value, hi.value),
         TypeExpr::Int { range: None, .. } => "int".to_string(),
+        TypeExpr::Date {
+            range: Some((lo, hi)),
+            ..
+        } => format!("date {}..={}", lo.text, hi.text),
+        TypeExpr::Date { range: None, .. } => "date".to_string(),
         TypeExpr::Named(n) => n.name.clone(),
     };
     match &f.default {
@@ -367,6 +378,7 @@ fn literal(l: &Literal) -> String {
     match l {
         Literal::Bool(b, _) => b.to_string(),
         Literal::Int(i) => i.value.to_string(),
+        Literal::Date(d) => d.text.clone(),
         Literal::Name(n) => n.name.clone(),
     }
 }

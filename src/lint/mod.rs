@@ -65,8 +65,9 @@ pub fn lint(program: &Program, tables: &Tables, opts: &Options) -> Vec<Diagnosti
     let mut out = Vec::new();
     redundant(program, tables, &mut out);
     unused(program, &mut out);
-    untested(program, tables, &mut out);
+    untested(program, tables, opts, &mut out);
     stale(program, opts, &mut out);
+    changed_since_review(program, opts, &mut out);
     if opts.deny_unverified {
         for j in &program.jurisdictions {
             for r in &j.rules {
@@ -256,8 +257,10 @@ fn unused(program: &Program, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// W005: own rules that decide none of their jurisdiction's tests.
-fn untested(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
+/// W005: own rules that decide none of their jurisdiction's tests; W009
+/// instead when such a rule is no longer in force.
+fn untested(program: &Program, tables: &Tables, opts: &Options, out: &mut Vec<Diagnostic>) {
+    let today = opts.today.days();
     let results = crate::policy_tests::run(program, tables);
     // Only the rule's own jurisdiction's tests count: a state test that
     // happens to land on a federal rule does not pin the federal rule.
@@ -272,7 +275,18 @@ fn untested(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
     for j in &program.jurisdictions {
         for r in &j.rules {
             let id = format!("{}.{}", j.code, r.name);
-            if !decided.contains(&(j.code.as_str(), id.as_str())) {
+            if decided.contains(&(j.code.as_str(), id.as_str())) {
+                continue;
+            }
+            if let Some((until, span)) = r.until.filter(|(u, _)| *u < today) {
+                let ended = crate::table::show_date(until);
+                out.push(
+                    Diagnostic::new(Code::ExpiredRule, format!("rule `{id}` ended on {ended} and no test exercises it"))
+                        .label(span, "no longer in force")
+                        .label(r.name_span, "untested")
+                        .help(format!("archive it if questions about the time up to {ended} no longer matter, or add a `test` with `as_of` on or before {ended} that `{}` decides", r.name)),
+                );
+            } else {
                 out.push(
                     Diagnostic::new(Code::Untested, format!("no test exercises rule `{id}`"))
                         .label(r.name_span, "untested")
@@ -310,6 +324,48 @@ fn stale(program: &Program, opts: &Options, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// W010: a rule took effect, on a day now past, after the jurisdiction's
+/// last review.
+fn changed_since_review(program: &Program, opts: &Options, out: &mut Vec<Diagnostic>) {
+    let today = opts.today.days();
+    for j in &program.jurisdictions {
+        let Some((reviewed, reviewed_span)) = j.reviewed else {
+            continue; // W006 already asks for a review
+        };
+        for r in &j.rules {
+            let Some((effective, span)) = r.effective else {
+                continue;
+            };
+            if reviewed.days() < effective && effective <= today {
+                let day = crate::table::show_date(effective);
+                out.push(
+                    Diagnostic::new(Code::ReviewBeforeChange, format!("`{}` was last reviewed {reviewed}, before `{}.{}` took effect on {day}", j.code, j.code, r.name))
+                        .label(reviewed_span, "reviewed before the change")
+                        .label(span, "took effect after the review")
+                        .help("re-read the sources to confirm the change took effect as written, then set `reviewed` to the date of that review"),
+                );
+            }
+        }
+    }
+}
+
+/// Rules whose `effective` day is after `today`: `check` lists them.
+pub fn upcoming(program: &Program, today: Date) -> Vec<(String, i64)> {
+    let today = today.days();
+    let mut out: Vec<(String, i64)> = program
+        .jurisdictions
+        .iter()
+        .flat_map(|j| {
+            j.rules.iter().filter_map(move |r| {
+                let (d, _) = r.effective?;
+                (d > today).then(|| (format!("{}.{}", j.code, r.name), d))
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    out
 }
 
 /// Drop warnings suppressed by `allow`, and report `allow`s that are

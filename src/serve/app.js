@@ -6,6 +6,10 @@ const $ = id => document.getElementById(id);
 let schema = null, names = {};
 const params = new URLSearchParams(location.search);
 let states = (params.get("j") || "").split(",").filter(Boolean);
+// The date of the events (`d=2018-06-01`); empty means today, which the
+// server supplies. It is sent as the fact `as_of`.
+let asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get("d") || "") ? params.get("d") : "";
+const dated = () => asOf ? Object.assign({}, facts, {as_of: asOf}) : facts;
 // Answers so far, kept in the URL (`f=concern:child_abuse,victim_age:10`)
 // so a page can be bookmarked, reloaded or shared with a colleague.
 let facts = {};
@@ -29,6 +33,7 @@ function keepUrl() {
   if (states.length) p.set("j", states.join(","));
   const f = Object.entries(facts).map(([k, v]) => k + ":" + v).join(",");
   if (f) p.set("f", f);
+  if (asOf) p.set("d", asOf);
   history.replaceState(null, "", "?" + p.toString());
   $("chosen").textContent = states.length ? "Answering for: " + states.map(s => names[s] + " (" + s + ")").join(" and ") : "No state chosen yet.";
 }
@@ -38,7 +43,7 @@ async function next() {
   form.replaceChildren();
   if (!states.length) return;
   for (const j of states) {
-    const r = await api("/v1/next-question", {jurisdiction: j, facts});
+    const r = await api("/v1/next-question", {jurisdiction: j, facts: dated()});
     if (r.status !== 200) { form.append(el("p", {}, r.json.error)); return; }
     if (r.json.question) { ask(r.json.question); return; }
   }
@@ -76,11 +81,13 @@ function card(a) {
   c.append(el("h3", {}, a.name + " (" + a.jurisdiction + ")"), el("p", {class: "summary"}, a.summary));
   if (a.citations.length) c.append(el("p", {}, "Under: " + a.citations.join("; ")));
   if (a.notes.length) { const u = el("ul", {}); a.notes.forEach(n => u.append(el("li", {}, n))); c.append(el("details", {}, el("summary", {}, "Notes"), u)); }
+  if (a.in_force_since) c.append(el("p", {}, "In force since " + a.in_force_since + (a.as_of ? " (answer for " + a.as_of + ")" : "") + "."));
+  if (a.upcoming) c.append(el("p", {class: "upcoming"}, "From " + a.upcoming.from + " this becomes: " + a.upcoming.summary));
   if (a.unverified) c.append(el("p", {class: "unverified"}, "Unverified: " + a.unverified));
   if (a.assumed.length) { const u = el("ul", {}); a.assumed.forEach(x => u.append(el("li", {}, x.meaning))); c.append(el("p", {}, "Assumed (not asked):"), u); }
   const why = el("button", {type: "button"}, "Why?");
   why.onclick = () => answer(true);
-  const notice = el("a", {href: "/notice/" + a.jurisdiction + "?format=html", target: "_blank", rel: "noopener"}, "Printable notice for clients in " + a.name);
+  const notice = el("a", {href: "/notice/" + a.jurisdiction + "?format=html" + (asOf ? "&as_of=" + asOf : ""), target: "_blank", rel: "noopener"}, "Printable notice for clients in " + a.name);
   c.append(el("p", {}, why, " ", notice));
   if (a.explain) {
     const u = el("ul", {});
@@ -92,7 +99,7 @@ function card(a) {
   return c;
 }
 async function answer(explain) {
-  const r = await api("/v1/decide", {jurisdictions: states, facts, explain});
+  const r = await api("/v1/decide", {jurisdictions: states, facts: dated(), explain});
   const box = $("answer");
   box.replaceChildren();
   if (r.status !== 200) { box.append(el("p", {}, r.json.error)); return; }
@@ -109,7 +116,7 @@ async function answer(explain) {
 async function drawMap() {
   const concern = $("concern").value;
   const age = $("mapage").value;
-  const r = await api("/v1/matrix?concern=" + encodeURIComponent(concern) + (age ? "&victim_age=" + encodeURIComponent(age) : ""));
+  const r = await api("/v1/matrix?concern=" + encodeURIComponent(concern) + (age ? "&victim_age=" + encodeURIComponent(age) : "") + (asOf ? "&as_of=" + asOf : ""));
   const map = $("map");
   map.replaceChildren();
   for (const t of r.json.tiles || []) {
@@ -131,6 +138,8 @@ async function start() {
   $("state").onchange = () => { states = [$("state").value]; facts = {}; next(); };
   $("add").onclick = () => { const s = $("state").value; if (!states.includes(s)) states.push(s); facts = {}; next(); };
   $("restart").onclick = () => { facts = {}; $("answer").replaceChildren(el("p", {}, "Answer the questions.")); next(); };
+  $("asof").value = asOf;
+  $("asof").onchange = () => { asOf = $("asof").value; drawMap(); next(); };
   $("concern").onchange = drawMap;
   $("mapage").onchange = drawMap;
   keepUrl();

@@ -285,6 +285,8 @@ async fn next_question(State(p): Shared, body: Result<Json<NextBody>, JsonReject
 struct NoticeQuery {
     format: Option<String>,
     role: Option<String>,
+    /// The law in force on this date (YYYY-MM-DD) instead of today's.
+    as_of: Option<String>,
 }
 
 async fn notice(
@@ -292,7 +294,7 @@ async fn notice(
     Path(code): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Response {
-    let n = match p.notice(&code, q.role.as_deref()) {
+    let n = match p.notice_as_of(&code, q.role.as_deref(), q.as_of.as_deref()) {
         Ok(n) => n,
         Err(e) => return decide_error(e),
     };

@@ -26,6 +26,22 @@ pub fn spec() -> serde_json::Value {
         r["200"] = ok;
         r
     };
+    // Its own value: one `json!` this deep passes the macro's recursion limit.
+    let answer = serde_json::json!({ "type": "object", "required": ["jurisdiction", "name", "summary", "action", "to", "any_of", "citations", "rule", "notes", "source", "facts", "assumed", "disclaimer"], "properties": {
+                "jurisdiction": { "type": "string" }, "name": { "type": "string" }, "summary": { "type": "string" },
+                "action": { "type": "string", "enum": ["must_report", "must_disclose", "may_disclose", "must_not_disclose"] },
+                "to": { "type": "array", "items": { "type": "string" } }, "any_of": { "type": "boolean" },
+                "within": { "type": ["string", "null"] }, "written_within": { "type": ["string", "null"] },
+                "citations": { "type": "array", "items": { "type": "string" } }, "rule": { "type": "string" },
+                "notes": { "type": "array", "items": { "type": "string" } }, "unverified": { "type": ["string", "null"] },
+                "source": { "type": "string" },
+                "facts": { "type": "array", "items": { "type": "object", "properties": { "fact": { "type": "string" }, "value": { "type": "string" } } } },
+                "assumed": { "type": "array", "items": { "type": "object", "properties": { "fact": { "type": "string" }, "value": { "type": "string" }, "meaning": { "type": "string" } } } },
+                "as_of": { "type": "string", "format": "date", "description": "The date of the events the answer is for" },
+                "in_force_since": { "type": "string", "format": "date", "description": "The first day the deciding rule is in force, when it has one" },
+                "in_force_until": { "type": "string", "format": "date", "description": "The last day the deciding rule is in force, when it has one" },
+                "upcoming": { "type": "object", "description": "Another rule that decides these facts within 90 days after as_of", "properties": { "from": { "type": "string", "format": "date" }, "rule": { "type": "string" }, "summary": { "type": "string" }, "action": { "type": "string" }, "to": { "type": "array", "items": { "type": "string" } } } },
+                "explain": { "type": "object" }, "disclaimer": { "type": "string" } } });
     serde_json::json!({
         "openapi": "3.1.0",
         "info": {
@@ -51,13 +67,17 @@ pub fn spec() -> serde_json::Value {
                 "parameters": [
                     { "name": "code", "in": "path", "required": true, "schema": { "type": "string" } },
                     { "name": "format", "in": "query", "schema": { "type": "string", "enum": ["html", "markdown", "json"] } },
-                    { "name": "role", "in": "query", "schema": { "type": "string" } }
+                    { "name": "role", "in": "query", "schema": { "type": "string" } },
+                    { "name": "as_of", "in": "query", "description": "The law in force on this date instead of today's", "schema": { "type": "string", "format": "date" } }
                 ],
                 "responses": with_errors(serde_json::json!({ "description": "The notice" }))
             } },
             "/v1/matrix": { "get": {
                 "summary": "Every jurisdiction's action for a concern and optional facts",
-                "parameters": [ { "name": "concern", "in": "query", "required": true, "schema": { "type": "string" } } ],
+                "parameters": [
+                    { "name": "concern", "in": "query", "required": true, "schema": { "type": "string" } },
+                    { "name": "as_of", "in": "query", "description": "The date of the events (YYYY-MM-DD); today when absent. Any other fact may be given the same way", "schema": { "type": "string", "format": "date" } }
+                ],
                 "responses": with_errors(json_ok("One tile per jurisdiction", "Matrix"))
             } },
             "/healthz": { "get": { "summary": "Liveness", "responses": { "200": { "description": "ok" } } } }
@@ -66,23 +86,13 @@ pub fn spec() -> serde_json::Value {
             "Error": { "type": "object", "required": ["error", "help"], "properties": {
                 "error": { "type": "string" }, "help": { "type": "string" },
                 "suggestion": { "type": "string" }, "needs": { "type": "array", "items": { "type": "string" } } } },
-            "Facts": { "type": "object", "description": "Fact name to value: a boolean, an integer or an enum value's name", "additionalProperties": { "type": ["boolean", "integer", "string"] } },
+            "Facts": { "type": "object", "description": "Fact name to value: a boolean, an integer, an enum value's name, or a date as YYYY-MM-DD (`as_of`, the date of the events, defaults to today)", "additionalProperties": { "type": ["boolean", "integer", "string"] } },
             "DecideRequest": { "type": "object", "required": ["jurisdictions"], "properties": {
                 "jurisdictions": { "type": "array", "items": { "type": "string" }, "minItems": 1, "description": "Codes in any case, or names" },
                 "facts": { "$ref": "#/components/schemas/Facts" }, "explain": { "type": "boolean" } } },
             "NextRequest": { "type": "object", "required": ["jurisdiction"], "properties": {
                 "jurisdiction": { "type": "string" }, "facts": { "$ref": "#/components/schemas/Facts" } } },
-            "Answer": { "type": "object", "required": ["jurisdiction", "name", "summary", "action", "to", "any_of", "citations", "rule", "notes", "source", "facts", "assumed", "disclaimer"], "properties": {
-                "jurisdiction": { "type": "string" }, "name": { "type": "string" }, "summary": { "type": "string" },
-                "action": { "type": "string", "enum": ["must_report", "must_disclose", "may_disclose", "must_not_disclose"] },
-                "to": { "type": "array", "items": { "type": "string" } }, "any_of": { "type": "boolean" },
-                "within": { "type": ["string", "null"] }, "written_within": { "type": ["string", "null"] },
-                "citations": { "type": "array", "items": { "type": "string" } }, "rule": { "type": "string" },
-                "notes": { "type": "array", "items": { "type": "string" } }, "unverified": { "type": ["string", "null"] },
-                "source": { "type": "string" },
-                "facts": { "type": "array", "items": { "type": "object", "properties": { "fact": { "type": "string" }, "value": { "type": "string" } } } },
-                "assumed": { "type": "array", "items": { "type": "object", "properties": { "fact": { "type": "string" }, "value": { "type": "string" }, "meaning": { "type": "string" } } } },
-                "explain": { "type": "object" }, "disclaimer": { "type": "string" } } },
+            "Answer": answer,
             "Combined": { "type": "object", "properties": {
                 "answers": { "type": "array", "items": { "$ref": "#/components/schemas/Answer" } },
                 "combined": { "type": "object", "properties": { "jurisdictions": { "type": "array", "items": { "type": "string" } }, "summary": { "type": "string" }, "action": { "type": "string" }, "to": { "type": "array", "items": { "type": "string" } }, "conflicts": { "type": "array", "items": { "type": "string" } } } } } },

@@ -78,6 +78,11 @@ pub enum TypeExpr {
         range: Option<(Int, Int)>,
         span: Span,
     },
+    /// `date` or `date LO..=HI`.
+    Date {
+        range: Option<(DateLit, DateLit)>,
+        span: Span,
+    },
     Named(Ident),
 }
 
@@ -93,6 +98,7 @@ pub struct Int {
 pub enum Literal {
     Bool(bool, Span),
     Int(Int),
+    Date(DateLit),
     Name(Ident),
 }
 
@@ -101,6 +107,7 @@ impl Literal {
         match self {
             Literal::Bool(_, s) => *s,
             Literal::Int(i) => i.span,
+            Literal::Date(d) => d.span,
             Literal::Name(i) => i.span,
         }
     }
@@ -166,6 +173,10 @@ pub struct Rule {
     pub overrides: Vec<Ident>,
     pub unverified: Option<Str>,
     pub allows: Vec<Allow>,
+    /// The first day in force (`effective DATE`).
+    pub effective: Option<DateLit>,
+    /// The last day in force (`until DATE`).
+    pub until: Option<DateLit>,
     pub span: Span,
 }
 

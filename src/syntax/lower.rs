@@ -74,6 +74,9 @@ fn friendly(r: &Rule) -> String {
         Rule::by => "`by`".into(),
         Rule::extends => "`extends`".into(),
         Rule::int_type => "`int`".into(),
+        Rule::date_type | Rule::kw_date => "`date`".into(),
+        Rule::effective => "`effective`".into(),
+        Rule::until => "`until`".into(),
         Rule::bool_type => "`bool`".into(),
         Rule::int_range => "a range (`LO..=HI`)".into(),
         Rule::list => "a list (`[a, b]`)".into(),
@@ -293,6 +296,14 @@ impl Lower {
         Int { value, span }
     }
 
+    /// Dates are checked by the checker, which can say what is wrong.
+    fn lower_date(&self, pair: Pair<Rule>) -> DateLit {
+        DateLit {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
     pub(super) fn lower_schema(&mut self, pair: Pair<Rule>) -> Schema {
         let span = self.span(&pair);
         let mut schema = Schema {
@@ -366,6 +377,14 @@ impl Lower {
                 };
                 TypeExpr::Int { range, span }
             }
+            Rule::date_type => {
+                let mut inner = pair.into_inner().filter(|p| p.as_rule() == Rule::date);
+                let range = match (inner.next(), inner.next()) {
+                    (Some(lo), Some(hi)) => Some((self.lower_date(lo), self.lower_date(hi))),
+                    _ => None,
+                };
+                TypeExpr::Date { range, span }
+            }
             Rule::named_type => TypeExpr::Named(
                 self.lower_ident(pair.into_inner().next().expect("lower_type: name")),
             ),
@@ -378,6 +397,7 @@ impl Lower {
         match pair.as_rule() {
             Rule::boolean => Literal::Bool(pair.as_str() == "true", span),
             Rule::integer => Literal::Int(self.lower_integer(pair)),
+            Rule::date => Literal::Date(self.lower_date(pair)),
             Rule::ident => Literal::Name(self.lower_ident(pair)),
             other => unreachable!("lower_literal: unexpected {other:?}"),
         }
@@ -410,13 +430,7 @@ impl Lower {
         {
             match p.as_rule() {
                 Rule::extends => j.extends = Some(self.lower_ident(first(p))),
-                Rule::reviewed => {
-                    let d = first(p);
-                    j.reviewed.push(DateLit {
-                        text: d.as_str().to_string(),
-                        span: self.span(&d),
-                    });
-                }
+                Rule::reviewed => j.reviewed.push(self.lower_date(first(p))),
                 Rule::source => j.sources.push(self.lower_string(first(p))),
                 Rule::default_decl => j.defaults.push(self.lower_default(p)),
                 Rule::allow => j.allows.push(self.lower_allow(p)),
@@ -471,6 +485,8 @@ impl Lower {
             overrides: Vec::new(),
             unverified: None,
             allows: Vec::new(),
+            effective: None,
+            until: None,
             span,
         };
         for p in inner {
@@ -482,6 +498,29 @@ impl Lower {
                     .extend(p.into_inner().map(|i| self.lower_ident(i))),
                 Rule::unverified => rule.unverified = Some(self.lower_string(first(p))),
                 Rule::allow => rule.allows.push(self.lower_allow(p)),
+                Rule::effective | Rule::until => {
+                    let kind = p.as_rule();
+                    let date = self.lower_date(first(p));
+                    let slot = if kind == Rule::effective {
+                        &mut rule.effective
+                    } else {
+                        &mut rule.until
+                    };
+                    if let Some(prev) = slot {
+                        let word = if kind == Rule::effective { "effective" } else { "until" };
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::Duplicate,
+                                format!("rule `{}` says `{word}` twice", rule.name.name),
+                            )
+                            .label(date.span, "second date")
+                            .label(prev.span, "first date")
+                            .help("a rule has one date range; write each version of a provision as its own rule"),
+                        );
+                    } else {
+                        *slot = Some(date);
+                    }
+                }
                 other => unreachable!("lower_rule: unexpected {other:?}"),
             }
         }

@@ -462,11 +462,29 @@ impl Dense {
         {
             return None;
         }
-        // Values with the same membership in every row's set share a class.
+        // Values with the same membership in every row's set share a
+        // class. Membership only changes where an interval starts or ends,
+        // so a run of values between two such points is classed once (a
+        // date column spans tens of thousands of days and a few bounds).
+        let mut starts: Vec<i64> = sets
+            .iter()
+            .flat_map(|s| match *s {
+                Set::Range(a, b) => vec![a, b.saturating_add(1)],
+                Set::Mask(_) => vec![],
+            })
+            .filter(|&b| b > lo && b <= hi)
+            .collect();
+        if matches!(columns[col].domain(), Set::Mask(_)) {
+            starts = (lo + 1..=hi).collect();
+        }
+        starts.push(lo);
+        starts.sort_unstable();
+        starts.dedup();
         let mut signatures: Vec<Vec<bool>> = Vec::new();
         let mut reps = Vec::new();
         let offset = classes.len() as u32;
-        for v in lo..=hi {
+        for (i, &v) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).map_or(hi, |&n| n - 1);
             let sig: Vec<bool> = sets.iter().map(|s| s.contains(v)).collect();
             let k = match signatures.iter().position(|s| *s == sig) {
                 Some(k) => k,
@@ -476,7 +494,7 @@ impl Dense {
                     signatures.len() - 1
                 }
             };
-            classes.push(k as u16);
+            classes.extend(std::iter::repeat_n(k as u16, (end - v + 1) as usize));
         }
         Some((
             DenseCol {

@@ -4,11 +4,13 @@
 mod action;
 mod artifact;
 pub(crate) mod cube;
+mod date;
 mod eval;
 mod index;
 mod render;
 
 pub use action::{mask_of, Action, Duration};
+pub use date::{civil_from_days, days_from_civil, parse_date, show_date};
 pub use artifact::{
     artifact_hash, load_artifact, parse_artifact, save_artifact, ArtifactError, FORMAT,
 };
@@ -98,6 +100,11 @@ pub enum ColumnType {
         lo: i64,
         hi: i64,
     },
+    /// A calendar date, as days since 1970-01-01 (see [`parse_date`]).
+    Date {
+        lo: i64,
+        hi: i64,
+    },
     /// `enum` is the enum's name (`Concern`); the column's own name is the fact's.
     Enum {
         #[serde(rename = "enum")]
@@ -113,6 +120,10 @@ pub struct Column {
     #[serde(flatten)]
     pub ty: ColumnType,
     pub default: Option<i64>,
+    /// The default is the day of the decision (`= today`), which the API
+    /// fills in; `default` is then `None`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default_today: bool,
     pub doc: Option<String>,
 }
 
@@ -121,6 +132,7 @@ impl Column {
         match &self.ty {
             ColumnType::Bool => (v != 0).to_string(),
             ColumnType::Int { .. } => v.to_string(),
+            ColumnType::Date { .. } => show_date(v),
             ColumnType::Enum { variants, .. } => variants
                 .get(v as usize)
                 .cloned()
@@ -130,23 +142,30 @@ impl Column {
     pub fn domain(&self) -> Set {
         match &self.ty {
             ColumnType::Bool => Set::Mask(0b11),
-            ColumnType::Int { lo, hi } => Set::Range(*lo, *hi),
+            ColumnType::Int { lo, hi } | ColumnType::Date { lo, hi } => Set::Range(*lo, *hi),
             ColumnType::Enum { variants, .. } => Set::Mask(mask_of(variants.len())),
         }
+    }
+    pub fn is_date(&self) -> bool {
+        matches!(self.ty, ColumnType::Date { .. })
     }
     /// A set written as a condition: `concern = child_abuse`,
     /// `victim_age in 0..=17`, `threat_serious = true`.
     pub fn show_set(&self, set: &Set) -> String {
         match (set, &self.ty) {
-            (Set::Range(lo, hi), ColumnType::Int { lo: dlo, hi: dhi }) => {
+            (
+                Set::Range(lo, hi),
+                ColumnType::Int { lo: dlo, hi: dhi } | ColumnType::Date { lo: dlo, hi: dhi },
+            ) => {
+                let (a, b) = (self.show(*lo), self.show(*hi));
                 if lo == hi {
-                    format!("{} = {}", self.name, lo)
+                    format!("{} = {a}", self.name)
                 } else if lo == dlo {
-                    format!("{} <= {}", self.name, hi)
+                    format!("{} <= {b}", self.name)
                 } else if hi == dhi {
-                    format!("{} >= {}", self.name, lo)
+                    format!("{} >= {a}", self.name)
                 } else {
-                    format!("{} in {}..={}", self.name, lo, hi)
+                    format!("{} in {a}..={b}", self.name)
                 }
             }
             (Set::Mask(m), _) => {
@@ -200,6 +219,13 @@ pub struct Outcome {
     pub line: usize,
     /// The rule's condition as written (empty for a default).
     pub condition: String,
+    /// The first day the rule is in force (`effective`), as days since
+    /// 1970-01-01; `None` when it has no start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<i64>,
+    /// The last day the rule is in force (`until`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
 }
 
 /// The compiled table of one jurisdiction. Rows are ordered so that the
@@ -254,5 +280,68 @@ impl Tables {
     }
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
+    }
+    /// The date column (`as_of`) the tables decide by, if the schema has one.
+    pub fn date_column(&self) -> Option<usize> {
+        date_column(&self.columns)
+    }
+}
+
+/// The column of the deciding date: the schema's `as_of` when it is a
+/// date.
+pub fn date_column(columns: &[Column]) -> Option<usize> {
+    columns
+        .iter()
+        .position(|c| c.name == DATE_FACT && c.is_date())
+}
+
+/// The fact a rule's `effective` and `until` are conditions on.
+pub const DATE_FACT: &str = "as_of";
+
+impl Table {
+    /// The table as it stands on one day: rows not in force that day are
+    /// gone, and the others no longer test the date. Decisions on the
+    /// result are those of the table with `col` fixed to `day`.
+    pub fn at(&self, col: usize, day: i64) -> Table {
+        let rows = self
+            .rows
+            .iter()
+            .filter(|r| {
+                r.tests
+                    .iter()
+                    .all(|t| t.col as usize != col || t.set.contains(day))
+            })
+            .map(|r| Row {
+                tests: r
+                    .tests
+                    .iter()
+                    .filter(|t| t.col as usize != col)
+                    .copied()
+                    .collect(),
+                outcome: r.outcome,
+            })
+            .collect();
+        Table {
+            rows,
+            ..self.clone()
+        }
+    }
+
+    /// Days after which some row's test on `col` starts or stops holding,
+    /// sorted: the days on which a decision can change.
+    pub fn change_days(&self, col: usize) -> Vec<i64> {
+        let mut days: Vec<i64> = self
+            .rows
+            .iter()
+            .flat_map(|r| r.tests.iter())
+            .filter(|t| t.col as usize == col)
+            .flat_map(|t| match t.set {
+                Set::Range(lo, hi) => vec![lo, hi.saturating_add(1)],
+                Set::Mask(_) => vec![],
+            })
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
     }
 }

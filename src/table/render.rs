@@ -12,15 +12,19 @@ pub enum TableFormat {
 
 fn cell(col: &Column, set: &Set) -> String {
     match (set, &col.ty) {
-        (Set::Range(lo, hi), ColumnType::Int { lo: dlo, hi: dhi }) => {
+        (
+            Set::Range(lo, hi),
+            ColumnType::Int { lo: dlo, hi: dhi } | ColumnType::Date { lo: dlo, hi: dhi },
+        ) => {
+            let (a, b) = (col.show(*lo), col.show(*hi));
             if lo == hi {
-                lo.to_string()
+                a
             } else if lo == dlo {
-                format!("<={hi}")
+                format!("<={b}")
             } else if hi == dhi {
-                format!(">={lo}")
+                format!(">={a}")
             } else {
-                format!("{lo}..={hi}")
+                format!("{a}..={b}")
             }
         }
         (Set::Mask(m), _) => (0..64)

@@ -22,8 +22,19 @@ pub struct Interpreted {
 pub fn interpret(program: &Program, j: usize, facts: &[i64]) -> Interpreted {
     let eff = effective(program, j);
     let beats = Beats::new(program, &eff);
+    // The date range is read from `effective` and `until` here, not from
+    // the condition the checker built from them, so the two are compared.
+    let date = program.schema.fact_index(crate::table::DATE_FACT);
+    let in_force = |r: &crate::check::RuleDef| {
+        let day = date.map(|f| facts[f]);
+        r.effective.is_none_or(|(d, _)| day.is_some_and(|x| x >= d))
+            && r.until.is_none_or(|(d, _)| day.is_some_and(|x| x <= d))
+    };
     let matching: Vec<usize> = (0..eff.len())
-        .filter(|&k| eff[k].rule(program).cond.eval(facts))
+        .filter(|&k| {
+            let r = eff[k].rule(program);
+            r.when.eval(facts) && in_force(r)
+        })
         .collect();
     let maximal: Vec<usize> = matching
         .iter()

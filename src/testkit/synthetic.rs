@@ -137,7 +137,8 @@ pub fn facts(columns: &[crate::table::Column], rng: &mut Rng) -> Vec<Option<i64>
         .map(|c| {
             Some(match &c.ty {
                 crate::table::ColumnType::Bool => rng.below(2) as i64,
-                crate::table::ColumnType::Int { lo, hi } => {
+                crate::table::ColumnType::Int { lo, hi }
+                | crate::table::ColumnType::Date { lo, hi } => {
                     *lo + rng.below((*hi - *lo + 1) as u64) as i64
                 }
                 crate::table::ColumnType::Enum { variants, .. } => {
