@@ -45,7 +45,9 @@ fn florida_answers_by_the_law_of_the_day() {
     assert_eq!(now.in_force_since.as_deref(), Some("2019-07-01"));
     // The date the answer rests on is said, like any default.
     assert!(
-        now.assumed.iter().any(|a| a.fact == "as_of" && a.value == "2026-12-01"),
+        now.assumed
+            .iter()
+            .any(|a| a.fact == "as_of" && a.value == "2026-12-01"),
         "{:?}",
         now.assumed
     );
@@ -209,7 +211,14 @@ fn diff_between_two_dates_lists_the_florida_change() {
     assert!(fl[0].contains("may_disclose to [law_enforcement, potential_victim] → must_report to [law_enforcement]"), "{}", fl[0]);
     assert!(fl[0].contains("concern = danger_to_others"), "{}", fl[0]);
 
-    let r = run(&["diff", "--between", "2018-01-01", "2026-01-01", "--format", "json"]);
+    let r = run(&[
+        "diff",
+        "--between",
+        "2018-01-01",
+        "2026-01-01",
+        "--format",
+        "json",
+    ]);
     let v = json(&r.out);
     let changes = v["changes"].as_array().expect("changes");
     let fl = changes
@@ -223,7 +232,13 @@ fn diff_between_two_dates_lists_the_florida_change() {
     let r = run(&["diff", "--between", "2020-01-01", "2026-01-01"]);
     assert!(!r.out.contains("FL:"), "{}", r.out);
     // --exit-code fails when something changed.
-    let r = run(&["diff", "--between", "2018-01-01", "2026-01-01", "--exit-code"]);
+    let r = run(&[
+        "diff",
+        "--between",
+        "2018-01-01",
+        "2026-01-01",
+        "--exit-code",
+    ]);
     assert_eq!(r.exit, Exit::Findings);
     let r = run(&["diff", "--between", "2018-01-01", "01/01/2026"]);
     assert_eq!(r.exit, Exit::Usage, "{}", r.err);
@@ -240,7 +255,10 @@ fn table_as_of_shows_only_the_rows_in_force() {
     assert_eq!(old.exit, Exit::Ok, "{}", old.err);
     assert!(old.out.contains("FL.duty_to_warn_before_2019"));
     assert!(!old.out.contains("FL.duty_to_warn "), "{}", old.out);
-    assert!(!old.out.contains("2019-06-30"), "no date column once sliced");
+    assert!(
+        !old.out.contains("2019-06-30"),
+        "no date column once sliced"
+    );
     let bad = run(&["table", "FL", "--as-of", "2018"]);
     assert_eq!(bad.exit, Exit::Usage);
 }
@@ -248,11 +266,20 @@ fn table_as_of_shows_only_the_rows_in_force() {
 #[test]
 fn check_lists_rules_that_take_effect_later_and_deny_warnings_ignores_the_calendar() {
     let dir = common::temp_dir("dated-check");
-    std::fs::copy("tests/fixtures/check/ok/dated.policy", dir.join("dated.policy")).expect("copy");
+    std::fs::copy(
+        "tests/fixtures/check/ok/dated.policy",
+        dir.join("dated.policy"),
+    )
+    .expect("copy");
     let d = dir.to_string_lossy().into_owned();
     let r = run(&["check", &d, "--today", "2026-11-27"]);
     assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
-    assert!(r.out.contains("1 rule(s) take effect later: FL.future on 2030-01-01"), "{}", r.out);
+    assert!(
+        r.out
+            .contains("1 rule(s) take effect later: FL.future on 2030-01-01"),
+        "{}",
+        r.out
+    );
     // In 2031 the review predates a change that has taken effect (W010):
     // a warning, and a failure only when asked for by name.
     let r = run(&["check", &d, "--today", "2031-01-01"]);
@@ -263,9 +290,22 @@ fn check_lists_rules_that_take_effect_later_and_deny_warnings_ignores_the_calend
     assert_eq!(r.exit, Exit::Findings, "{}", r.out);
     // The shipped corpus in 2031: every review is stale (W006), which
     // --deny-warnings leaves to the calendar; --deny W006 asks for it.
-    let r = run(&["check", "policies", "--today", "2031-01-01", "--deny-warnings"]);
+    let r = run(&[
+        "check",
+        "policies",
+        "--today",
+        "2031-01-01",
+        "--deny-warnings",
+    ]);
     assert!(r.out.contains("W006"), "{}", r.out);
     assert_eq!(r.exit, Exit::Ok, "{}", r.out);
-    let r = run(&["check", "policies", "--today", "2031-01-01", "--deny", "W006"]);
+    let r = run(&[
+        "check",
+        "policies",
+        "--today",
+        "2031-01-01",
+        "--deny",
+        "W006",
+    ]);
     assert_eq!(r.exit, Exit::Findings);
 }

@@ -524,7 +524,10 @@ fn render_dated(parent: &[RuleSpec], child: &[RuleSpec], dates: &[DateSpec]) -> 
     for line in render(parent, child).lines() {
         if let Some(cond) = line.strip_prefix("    when ") {
             if k % 3 == 2 {
-                out.push_str(&format!("    when ({cond}) and as_of < {}\n", DAYS[k % DAYS.len()]));
+                out.push_str(&format!(
+                    "    when ({cond}) and as_of < {}\n",
+                    DAYS[k % DAYS.len()]
+                ));
             } else {
                 out.push_str(line);
                 out.push('\n');
@@ -620,6 +623,12 @@ fn generated_dated_policies_compile_and_change_with_the_date() {
             }
         }
     }
-    assert!(ok * 3 >= total, "only {ok} of {total} dated policies compile");
-    assert!(changing * 4 >= total, "only {changing} of {total} change with the date");
+    assert!(
+        ok * 3 >= total,
+        "only {ok} of {total} dated policies compile"
+    );
+    assert!(
+        changing * 4 >= total,
+        "only {changing} of {total} change with the date"
+    );
 }

@@ -315,7 +315,10 @@ fn the_api_takes_the_date_of_the_events_wherever_it_takes_facts() {
         &format!(r#"{{"jurisdictions": ["FL"], "facts": {{{threat}, "as_of": "2018-13-01"}}}}"#),
     );
     assert_eq!(code, 400, "{v}");
-    assert!(v["error"].as_str().is_some_and(|e| e.contains("as_of")), "{v}");
+    assert!(
+        v["error"].as_str().is_some_and(|e| e.contains("as_of")),
+        "{v}"
+    );
 
     let (code, v) = s.json(
         "POST",

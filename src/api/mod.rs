@@ -551,7 +551,9 @@ impl Policies {
             corpus: self.corpus(),
             facts: given,
             assumed,
-            as_of: self.date_column().and_then(|c| facts.values[c].map(crate::table::show_date)),
+            as_of: self
+                .date_column()
+                .and_then(|c| facts.values[c].map(crate::table::show_date)),
             in_force_since: o.effective.map(crate::table::show_date),
             in_force_until: o.until.map(crate::table::show_date),
             upcoming: table.and_then(|t| self.upcoming(t, d, &facts.values)),
@@ -571,7 +573,12 @@ impl Policies {
     /// another rule decides the same facts. Only the days on which a row
     /// starts or stops being in force can change the decision, so only
     /// they are tried.
-    fn upcoming(&self, table: &Table, d: &Decision<'_>, values: &[Option<i64>]) -> Option<Upcoming> {
+    fn upcoming(
+        &self,
+        table: &Table,
+        d: &Decision<'_>,
+        values: &[Option<i64>],
+    ) -> Option<Upcoming> {
         let col = self.date_column()?;
         let day = values[col]?;
         let mut later = values.to_vec();
@@ -724,7 +731,13 @@ fn system_today() -> i64 {
 fn defaults_on(columns: &[Column], today: i64) -> Vec<Option<i64>> {
     columns
         .iter()
-        .map(|c| if c.default_today { Some(today) } else { c.default })
+        .map(|c| {
+            if c.default_today {
+                Some(today)
+            } else {
+                c.default
+            }
+        })
         .collect()
 }
 

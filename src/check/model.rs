@@ -51,9 +51,15 @@ pub struct FactDef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactType {
     Bool,
-    Int { lo: i64, hi: i64 },
+    Int {
+        lo: i64,
+        hi: i64,
+    },
     /// Days since 1970-01-01, inclusive bounds.
-    Date { lo: i64, hi: i64 },
+    Date {
+        lo: i64,
+        hi: i64,
+    },
     Enum(usize),
 }
 

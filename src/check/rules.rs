@@ -121,7 +121,17 @@ impl Checker<'_> {
             let v = self.check_date(d)?.days();
             if v < lo || v > hi {
                 let (a, b) = (crate::table::show_date(lo), crate::table::show_date(hi));
-                self.push(err(Code::OutOfRange, format!("`{}` is outside the range of `as_of` ({a}..={b})", d.text), d.span, "out of range").help(format!("use a date from {a} to {b}, or widen the range of `as_of` in the schema")));
+                self.push(
+                    err(
+                        Code::OutOfRange,
+                        format!("`{}` is outside the range of `as_of` ({a}..={b})", d.text),
+                        d.span,
+                        "out of range",
+                    )
+                    .help(format!(
+                        "use a date from {a} to {b}, or widen the range of `as_of` in the schema"
+                    )),
+                );
                 return None;
             }
             Some(v)
@@ -134,7 +144,10 @@ impl Checker<'_> {
             self.push(
                 err(
                     Code::InvalidRange,
-                    format!("rule `{}` ends ({}) before it takes effect ({})", r.name.name, u.text, e.text),
+                    format!(
+                        "rule `{}` ends ({}) before it takes effect ({})",
+                        r.name.name, u.text, e.text
+                    ),
                     e.span.to(u.span),
                     "never in force",
                 )

@@ -193,7 +193,21 @@ impl Checker<'_> {
                 let v = self.check_date(d)?.days();
                 if v < lo || v > hi {
                     let (a, b) = (crate::table::show_date(lo), crate::table::show_date(hi));
-                    self.push(err(Code::OutOfRange, format!("`{}` is outside the range of `{}` ({a}..={b})", d.text, fact.name), d.span, "out of range").help(format!("use a date from {a} to {b}, or widen the range of `{}` in the schema", fact.name)));
+                    self.push(
+                        err(
+                            Code::OutOfRange,
+                            format!(
+                                "`{}` is outside the range of `{}` ({a}..={b})",
+                                d.text, fact.name
+                            ),
+                            d.span,
+                            "out of range",
+                        )
+                        .help(format!(
+                            "use a date from {a} to {b}, or widen the range of `{}` in the schema",
+                            fact.name
+                        )),
+                    );
                     None
                 } else {
                     Some(v)

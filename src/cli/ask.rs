@@ -2,7 +2,7 @@
 //! still change the outcome, with the schema's words, then answers.
 
 use super::decide::text;
-use super::report::{with_as_of, pick, policies, Source};
+use super::report::{pick, policies, with_as_of, Source};
 use super::{AskArgs, Exit};
 use crate::api::{Fact, FactKind, Facts, Next, DISCLAIMER};
 use std::io::{BufRead, IsTerminal, Write};
@@ -104,11 +104,9 @@ fn prompt(f: &Fact) -> Option<String> {
             let (first, last) = (first.clone(), last.clone());
             Input::<String>::new()
                 .with_prompt(format!("{q} (YYYY-MM-DD)"))
-                .validate_with(move |v: &String| {
-                    match crate::table::parse_date(v.trim()) {
-                        Some(_) if v.trim() >= first.as_str() && v.trim() <= last.as_str() => Ok(()),
-                        _ => Err(format!("enter a date from {first} to {last}")),
-                    }
+                .validate_with(move |v: &String| match crate::table::parse_date(v.trim()) {
+                    Some(_) if v.trim() >= first.as_str() && v.trim() <= last.as_str() => Ok(()),
+                    _ => Err(format!("enter a date from {first} to {last}")),
                 })
                 .interact_text()
                 .ok()

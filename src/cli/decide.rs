@@ -1,7 +1,7 @@
 //! `mandate decide`: one situation in one or more jurisdictions, in plain
 //! words first, then the law behind it.
 
-use super::report::{with_as_of, policies, Source};
+use super::report::{policies, with_as_of, Source};
 use super::{DecideArgs, Exit, Format};
 use crate::api::words::wrap;
 use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};

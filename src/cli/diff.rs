@@ -118,7 +118,10 @@ fn between(
             Some(day) => parsed.push(day),
             None => {
                 writeln!(err, "error: `--between {d}`: not a date")?;
-                writeln!(err, "  help: write the dates as YYYY-MM-DD, e.g. --between 2018-01-01 2026-01-01")?;
+                writeln!(
+                    err,
+                    "  help: write the dates as YYYY-MM-DD, e.g. --between 2018-01-01 2026-01-01"
+                )?;
                 return Ok(Err(Exit::Usage));
             }
         }
@@ -139,7 +142,10 @@ fn between(
         }
     };
     let Some(col) = tables.date_column() else {
-        writeln!(err, "error: the schema has no `as_of: date` fact, so rules have no dates")?;
+        writeln!(
+            err,
+            "error: the schema has no `as_of: date` fact, so rules have no dates"
+        )?;
         writeln!(err, "  help: declare `fact as_of: date FIRST..=LAST = today` and give rules `effective` / `until`")?;
         return Ok(Err(Exit::Findings));
     };

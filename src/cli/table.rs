@@ -37,7 +37,11 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         }
     };
     let format = TableFormat::from(a.format);
-    write!(out, "{}", crate::table::render_table(tables, &table, format))?;
+    write!(
+        out,
+        "{}",
+        crate::table::render_table(tables, &table, format)
+    )?;
     if matches!(format, TableFormat::Text | TableFormat::Markdown) {
         writeln!(out, "\n{DISCLAIMER}")?;
         writeln!(

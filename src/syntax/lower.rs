@@ -507,7 +507,11 @@ impl Lower {
                         &mut rule.until
                     };
                     if let Some(prev) = slot {
-                        let word = if kind == Rule::effective { "effective" } else { "until" };
+                        let word = if kind == Rule::effective {
+                            "effective"
+                        } else {
+                            "until"
+                        };
                         self.diags.push(
                             Diagnostic::new(
                                 Code::Duplicate,

@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(parse_date("1970-01-01"), Some(0));
         assert_eq!(parse_date("2019-07-01"), Some(18_078));
         assert_eq!(parse_date("1969-12-31"), Some(-1));
-        assert_eq!(parse_date("2000-02-29").map(show_date).as_deref(), Some("2000-02-29"));
+        assert_eq!(
+            parse_date("2000-02-29").map(show_date).as_deref(),
+            Some("2000-02-29")
+        );
         assert_eq!(parse_date("1900-02-29"), None);
         assert_eq!(parse_date("2019-7-01"), None);
         assert_eq!(parse_date("2019-13-01"), None);

@@ -10,10 +10,10 @@ mod index;
 mod render;
 
 pub use action::{mask_of, Action, Duration};
-pub use date::{civil_from_days, days_from_civil, parse_date, show_date};
 pub use artifact::{
     artifact_hash, load_artifact, parse_artifact, save_artifact, ArtifactError, FORMAT,
 };
+pub use date::{civil_from_days, days_from_civil, parse_date, show_date};
 pub use eval::{Decided, EvalError, Facts, Miss, Skipped, Trace, Undecided};
 pub use index::{Decider, Indexed, TableIndex};
 pub use render::{decision_text, render_table, TableFormat};
