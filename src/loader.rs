@@ -188,15 +188,28 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     let mut sources = Sources::new();
     let mut diags = Vec::new();
     for f in files {
-        let name = f.display().to_string();
-        match read_policy(&f, &name) {
-            Ok(text) => {
-                sources.add(name, text);
-            }
-            Err(d) => diags.push(d),
-        }
+        add_file(&mut sources, &mut diags, f);
     }
     Ok(Loaded { sources, diags })
+}
+
+fn add_file(sources: &mut Sources, diags: &mut Vec<Diagnostic>, path: PathBuf) {
+    let name = path.display().to_string();
+    match read_policy(&path, &name) {
+        Ok(text) => {
+            sources.add_file(name, path, text);
+        }
+        Err(d) => diags.push(d),
+    }
+}
+
+/// One file alone, read like a corpus file (regular files only, bounded),
+/// without the corpus it belongs to: what `fmt FILE` works on.
+pub fn load_one(path: &Path) -> Loaded {
+    let mut sources = Sources::new();
+    let mut diags = Vec::new();
+    add_file(&mut sources, &mut diags, path.to_path_buf());
+    Loaded { sources, diags }
 }
 
 /// `PATH` when given, else `./policies`. Never the built-in corpus: a CI

@@ -57,6 +57,10 @@ pub struct SourceFile {
     /// The name shown to users: a path relative to the corpus root.
     pub name: String,
     pub text: Arc<str>,
+    /// Where the file is on disk, exactly (the name may not be valid
+    /// UTF-8, so `name` is only for showing); `None` for text that came
+    /// from elsewhere (the binary, git, an editor).
+    pub path: Option<std::path::PathBuf>,
     /// Byte offset of the start of every line, for line numbers in
     /// O(log n) (large generated files have thousands of rules).
     line_starts: Arc<[u32]>,
@@ -79,6 +83,23 @@ impl Sources {
         Sources::default()
     }
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        self.add_at(name, None, text)
+    }
+    /// A file read from `path` on disk, shown as `name`.
+    pub fn add_file(
+        &mut self,
+        name: impl Into<String>,
+        path: std::path::PathBuf,
+        text: impl Into<Arc<str>>,
+    ) -> FileId {
+        self.add_at(name, Some(path), text)
+    }
+    fn add_at(
+        &mut self,
+        name: impl Into<String>,
+        path: Option<std::path::PathBuf>,
+        text: impl Into<Arc<str>>,
+    ) -> FileId {
         let text: Arc<str> = text.into();
         let line_starts = std::iter::once(0)
             .chain(
@@ -91,6 +112,7 @@ impl Sources {
         self.files.push(SourceFile {
             name: name.into(),
             text,
+            path,
             line_starts,
         });
         FileId((self.files.len() - 1) as u32)

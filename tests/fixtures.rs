@@ -158,6 +158,7 @@ err_fixtures! {
     check_e019_until_before_effective: "check", "E019-until-before-effective";
     check_e020_invalid_code: "check", "E020-invalid-code";
     check_e026_no_date_fact: "check", "E026-no-date-fact";
+    check_e027_missing_jurisdiction: "check", "E027-missing-jurisdiction";
     compile_e017_conflict: "compile", "E017-conflict";
     compile_e017_dated_conflict: "compile", "E017-dated-conflict";
     compile_w001_dead_rule: "compile", "W001-dead-rule";

@@ -114,7 +114,7 @@ fn symlinks_are_not_followed_and_hidden_files_are_skipped() {
         "environment leaked:\n{}",
         r.out
     );
-    assert!(r.out.contains("checked 53 file(s)"), "{}", r.out);
+    assert!(r.out.contains("checked 54 file(s)"), "{}", r.out);
 }
 
 #[test]
@@ -195,6 +195,38 @@ fn git_diffs_see_files_whose_names_git_would_quote() {
     assert!(
         text.contains("WY: concern = child_abuse") && text.contains("must_report → may_disclose"),
         "{text}"
+    );
+    // From any folder of the repository, the same answer.
+    std::fs::create_dir_all(dir.join("docs/deep")).expect("mkdir");
+    for sub in ["docs/deep", "policies/states"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .args(["diff", "HEAD~1", "HEAD"])
+            .current_dir(dir.join(sub))
+            .output()
+            .expect("runs");
+        let from_sub = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{sub}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            from_sub.contains("must_report → may_disclose"),
+            "{sub}: {from_sub}"
+        );
+    }
+    // A clean working tree against its own commit changes nothing, with
+    // a file name git would quote among them.
+    let out = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["diff", "HEAD"])
+        .current_dir(dir.join("docs"))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no decision changes\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     // A revision that looks like an option is a revision, not an option.
     let odd = Command::new(env!("CARGO_BIN_EXE_mandate"))
@@ -307,4 +339,213 @@ fn every_duration_unit_has_the_same_limit() {
         let refused = r.out.contains("E014");
         assert_eq!(!refused, ok, "{deadline}:\n{}", r.out);
     }
+}
+
+#[test]
+fn fmt_writes_a_file_whose_name_is_not_utf8_in_place() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = corpus("non-utf8");
+    let states = dir.join("states");
+    let formatted = std::fs::read_to_string(states.join("ca.policy")).expect("read");
+    let odd = states.join(OsStr::from_bytes(b"c\xffa.policy"));
+    std::fs::remove_file(states.join("ca.policy")).expect("rm");
+    let names = |d: &Path| {
+        let mut v: Vec<_> = std::fs::read_dir(d)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut before = None;
+    for target in [dir.as_os_str(), odd.as_os_str()] {
+        std::fs::write(&odd, formatted.replace("\n  rule ", "\n        rule ")).expect("write");
+        let before = before.get_or_insert_with(|| names(&states)).clone();
+        let out = Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .arg("fmt")
+            .arg(target)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            if target == dir.as_os_str() {
+                "reformatted 1 of 54 file(s)\n"
+            } else {
+                "reformatted 1 of 1 file(s)\n"
+            }
+        );
+        assert_eq!(names(&states), before, "no second file appears");
+        assert_eq!(
+            std::fs::read_to_string(&odd).expect("read"),
+            formatted,
+            "the file itself is formatted"
+        );
+    }
+}
+
+#[test]
+fn fmt_never_writes_a_file_that_check_refuses() {
+    let dir = corpus("fmt-limit");
+    let wy = dir.join("states/wy.policy");
+    let text = std::fs::read_to_string(&wy).expect("read");
+    let start = text.find("jurisdiction WY").expect("WY");
+    let open = start + text[start..].find("{\n").expect("{") + 2;
+    let (head, body) = text.split_at(open);
+    // Unindented comment lines: valid as they are, and the formatter
+    // indents each, which takes the file past the limit.
+    let room = mandate::syntax::MAX_FILE_BYTES - 1024 - text.len();
+    let grown = format!("{head}{}{body}", "//\n".repeat(room / 3));
+    assert!(grown.len() < mandate::syntax::MAX_FILE_BYTES);
+    std::fs::write(&wy, &grown).expect("write");
+    let check = run(&["check", dir.to_str().expect("utf-8")]);
+    assert_eq!(check.exit, Exit::Ok, "{}", check.out);
+    let r = run(&["fmt", dir.to_str().expect("utf-8")]);
+    assert_eq!(r.exit, Exit::Findings, "{}{}", r.out, r.err);
+    assert!(
+        r.out.contains("more than the limit of 4194304 bytes that `check` reads"),
+        "{}",
+        r.out
+    );
+    assert_eq!(
+        std::fs::read_to_string(&wy).expect("read"),
+        grown,
+        "left as it is"
+    );
+}
+
+/// `decide --tables FILE [--verify-key KEY]` for CA's child-abuse case.
+fn decide_from_tables(tables: &Path, key: Option<&str>) -> common::Run {
+    let mut args = vec![
+        "decide",
+        "--tables",
+        tables.to_str().expect("utf-8"),
+        "-j",
+        "CA",
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=9",
+    ];
+    if let Some(key) = key {
+        args.extend(["--verify-key", key]);
+    }
+    run(&args)
+}
+
+#[test]
+fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
+    const KEY: &str = "tests/fixtures/keys/signing.pem";
+    const PUB: &str = "tests/fixtures/keys/signing.pub.pem";
+    const OTHER: &str = "tests/fixtures/keys/other.pub.pem";
+    let dir = temp_dir("signed");
+    let signed = dir.join("signed.json");
+    let r = run(&["compile", "--sign", KEY, "-o", signed.to_str().expect("utf-8")]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(r.out.ends_with(", signed\n"), "{}", r.out);
+
+    // The right key accepts it, on every command that reads tables.
+    let ok = decide_from_tables(&signed, Some(PUB));
+    assert_eq!(ok.exit, Exit::Ok, "{}", ok.err);
+    assert!(ok.out.contains("must_report"), "{}", ok.out);
+    let table = run(&["table", "CA", "--tables", signed.to_str().expect("utf-8"), "--verify-key", PUB]);
+    assert_eq!(table.exit, Exit::Ok, "{}", table.err);
+    // Another key refuses it.
+    let other = decide_from_tables(&signed, Some(OTHER));
+    assert_eq!(other.exit, Exit::Findings, "{}", other.out);
+    assert!(other.err.contains("signed by another key"), "{}", other.err);
+
+    // Tampered: CA's child-abuse duty becomes confidentiality, and the
+    // hash is recomputed as a forger would.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&signed).expect("read")).expect("json");
+    let ca = doc["tables"]["tables"]
+        .as_array_mut()
+        .expect("tables")
+        .iter_mut()
+        .find(|t| t["jurisdiction"] == "CA")
+        .expect("CA");
+    let mut flipped = 0;
+    for o in ca["outcomes"].as_array_mut().expect("outcomes") {
+        if o["action"] == "must_report" && o["rule"].as_str().is_some_and(|r| r.contains("child")) {
+            o["action"] = "must_not_disclose".into();
+            flipped += 1;
+        }
+    }
+    assert!(flipped > 0, "the CA child-abuse outcome is where this test expects it");
+    let tables: mandate::table::Tables =
+        serde_json::from_value(doc["tables"].clone()).expect("tables");
+    doc["hash"] = mandate::table::artifact_hash(&tables).into();
+    let forged = dir.join("forged.json");
+    std::fs::write(&forged, serde_json::to_string_pretty(&doc).expect("json")).expect("write");
+    // Without a key, the hash alone cannot tell: this is what signing is for.
+    let unchecked = decide_from_tables(&forged, None);
+    assert!(unchecked.out.contains("must_not_disclose"), "{}", unchecked.out);
+    let refused = decide_from_tables(&forged, Some(PUB));
+    assert_eq!(refused.exit, Exit::Findings, "{}", refused.out);
+    assert!(refused.err.contains("changed after they were signed"), "{}", refused.err);
+    assert!(!refused.out.contains("must_not_disclose"), "{}", refused.out);
+
+    // Unsigned tables are refused when a key is given.
+    let plain = dir.join("plain.json");
+    assert_eq!(run(&["compile", "-o", plain.to_str().expect("utf-8")]).exit, Exit::Ok);
+    let unsigned = decide_from_tables(&plain, Some(PUB));
+    assert_eq!(unsigned.exit, Exit::Findings, "{}", unsigned.out);
+    assert!(unsigned.err.contains("not signed"), "{}", unsigned.err);
+
+    // A key of the wrong kind is a clear error, not a panic.
+    let wrong = run(&["compile", "--sign", PUB, "-o", "-"]);
+    assert_eq!(wrong.exit, Exit::Usage, "{}", wrong.err);
+    assert!(wrong.err.contains("openssl genpkey -algorithm ed25519"), "{}", wrong.err);
+}
+
+#[test]
+fn the_api_verifies_signed_tables() {
+    let bytes = std::fs::read("tests/fixtures/keys/signing.pub.pem").expect("key");
+    let public = String::from_utf8(bytes).expect("pem");
+    let dir = temp_dir("signed-api");
+    let signed = dir.join("signed.json");
+    let r = run(&[
+        "compile",
+        "--sign",
+        "tests/fixtures/keys/signing.pem",
+        "-o",
+        signed.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    let file = || std::fs::File::open(&signed).expect("open");
+    let p = mandate::Policies::from_signed_artifact(file(), &public).expect("accepted");
+    let facts = mandate::Facts::new().with("concern", "child_abuse").with("victim_age", 10);
+    assert_eq!(p.decide("CA", &facts).expect("decides").action, mandate::Action::MustReport);
+    let other = std::fs::read_to_string("tests/fixtures/keys/other.pub.pem").expect("key");
+    assert!(mandate::Policies::from_signed_artifact(file(), &other).is_err());
+    assert!(mandate::Policies::from_signed_artifact(file(), "not a key").is_err());
+}
+
+#[test]
+fn a_jurisdiction_whose_file_is_gone_is_reported() {
+    let dir = corpus("gone");
+    std::fs::remove_file(dir.join("states/wy.policy")).expect("rm");
+    // Renamed away from `.policy`, or hidden: gone as well.
+    std::fs::rename(dir.join("states/ny.policy"), dir.join("states/ny.policy.bak"))
+        .expect("mv");
+    std::fs::rename(dir.join("states/tx.policy"), dir.join("states/.tx.policy")).expect("mv");
+    let r = run(&["check", dir.to_str().expect("utf-8")]);
+    assert_eq!(r.exit, Exit::Findings, "{}", r.out);
+    for code in ["NY", "TX", "WY"] {
+        assert!(
+            r.out
+                .contains(&format!("jurisdiction `{code}` is expected but no file defines it")),
+            "{code}: {}",
+            r.out
+        );
+    }
+    assert!(r.out.contains("E027"), "{}", r.out);
 }

@@ -10,6 +10,7 @@ mod diagnostics;
 mod facts;
 mod notice;
 mod schema;
+pub(crate) mod signing;
 pub(crate) mod words;
 
 pub use answer::{
@@ -169,8 +170,25 @@ impl Policies {
     }
 
     /// Tables written by `mandate compile -o FILE`. The content hash is
-    /// checked: it catches accidents, not a forger who recomputes it.
+    /// checked: it catches accidents, not a forger who recomputes it (see
+    /// [`Policies::from_signed_artifact`]).
     pub fn from_artifact(reader: impl Read) -> Result<Policies, Diagnostics> {
+        Policies::artifact(reader, None)
+    }
+
+    /// Tables written by `mandate compile --sign KEY -o FILE`, accepted
+    /// only when signed by the private half of `public_key_pem` (an
+    /// ed25519 public key in PEM, as `openssl pkey -pubout` writes it).
+    /// Unsigned tables, tables signed by another key and tables changed
+    /// after signing, hash recomputed or not, are refused.
+    pub fn from_signed_artifact(
+        reader: impl Read,
+        public_key_pem: &str,
+    ) -> Result<Policies, Diagnostics> {
+        Policies::artifact(reader, Some(public_key_pem))
+    }
+
+    fn artifact(reader: impl Read, public_key_pem: Option<&str>) -> Result<Policies, Diagnostics> {
         let mut bytes = Vec::new();
         let fail = |msg: String, help: &str| {
             Diagnostics::new(
@@ -178,6 +196,10 @@ impl Policies {
                 Sources::new(),
             )
         };
+        let key = public_key_pem
+            .map(signing::verifying_key)
+            .transpose()
+            .map_err(|e| fail(e.to_string(), e.help()))?;
         reader
             .take(MAX_ARTIFACT_BYTES + 1)
             .read_to_end(&mut bytes)
@@ -188,13 +210,21 @@ impl Policies {
                 "this is not a mandate tables file",
             ));
         }
-        let tables = crate::table::parse_artifact(&bytes, "the tables")
+        let (tables, signature) = crate::table::parse_signed_artifact(&bytes, "the tables")
             .map_err(|e| fail(e.to_string(), e.help()))?;
         let hash = crate::table::artifact_hash(&tables);
+        if let Some(key) = &key {
+            signing::verify(&hash, signature.as_ref(), key)
+                .map_err(|e| fail(e.to_string(), e.help()))?;
+        }
         Ok(Policies::from_tables(
             tables,
             hash,
-            "tables file".into(),
+            if key.is_some() {
+                "signed tables file".into()
+            } else {
+                "tables file".into()
+            },
             None,
         ))
     }

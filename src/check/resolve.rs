@@ -97,10 +97,12 @@ impl<'a> Checker<'a> {
         );
         let (mut schemas, mut jurs): (Vec<&ast::Schema>, Vec<&ast::Jurisdiction>) =
             (Vec::new(), Vec::new());
+        let mut expected: Vec<&ast::Ident> = Vec::new();
         for item in files.iter().flat_map(|f| &f.items) {
             match item {
                 ast::Item::Schema(s) => schemas.push(s),
                 ast::Item::Jurisdiction(j) => jurs.push(j),
+                ast::Item::Expected(e) => expected.extend(&e.codes),
             }
         }
         let schema_ast = match schemas.as_slice() {
@@ -135,10 +137,41 @@ impl<'a> Checker<'a> {
         };
         let schema = self.check_schema(schema_ast)?;
         let jurisdictions = self.check_jurisdictions(&schema, &jurs);
+        self.check_expected(&expected, &jurs);
         Some(Program {
             schema,
             jurisdictions,
         })
+    }
+}
+
+impl Checker<'_> {
+    /// Every jurisdiction the corpus expects is defined: a lost file is an
+    /// error, not a silent gap in the answers.
+    fn check_expected(&mut self, expected: &[&ast::Ident], jurs: &[&ast::Jurisdiction]) {
+        let defined: std::collections::HashSet<&str> =
+            jurs.iter().map(|j| j.code.name.as_str()).collect();
+        let mut seen = std::collections::HashSet::new();
+        for code in expected {
+            if !seen.insert(code.name.as_str()) || defined.contains(code.name.as_str()) {
+                continue;
+            }
+            self.push(
+                err(
+                    Code::MissingJurisdiction,
+                    format!(
+                        "jurisdiction `{}` is expected but no file defines it",
+                        code.name
+                    ),
+                    code.span,
+                    "expected here",
+                )
+                .help(format!(
+                    "restore its file (e.g. policies/states/{}.policy); if the corpus no longer covers it, remove it from `expect jurisdictions [...]`",
+                    code.name.to_lowercase()
+                )),
+            );
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub fn ask(a: AskArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
     let source = Source::Answer {
         dir: a.policies.as_deref(),
         artifact: a.tables.as_deref(),
+        verify_key: a.verify_key.as_deref(),
     };
     let policies = match policies(source, err)? {
         Ok(p) => p,

@@ -16,7 +16,27 @@ pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
             return Ok(Exit::Findings);
         }
     };
-    let text = crate::table::save_artifact(tables);
+    let text = match &a.sign {
+        None => crate::table::save_artifact(tables),
+        Some(key_file) => {
+            let pem = match super::report::read_key(key_file) {
+                Ok(pem) => pem,
+                Err(e) => {
+                    writeln!(err, "error: cannot read `{}`: {e}", key_file.display())?;
+                    writeln!(err, "  help: check the path given to --sign")?;
+                    return Ok(Exit::Usage);
+                }
+            };
+            match crate::api::signing::signer(&pem) {
+                Ok(sign) => crate::table::save_artifact_signed(tables, sign),
+                Err(e) => {
+                    writeln!(err, "error: `{}`: {e}", key_file.display())?;
+                    writeln!(err, "  help: {}", e.help())?;
+                    return Ok(Exit::Usage);
+                }
+            }
+        }
+    };
     if a.output.as_os_str() == "-" {
         write!(out, "{text}")?;
         return Ok(Exit::Ok);
@@ -27,9 +47,10 @@ pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
     }
     writeln!(
         out,
-        "wrote {} jurisdiction(s) to {}",
+        "wrote {} jurisdiction(s) to {}{}",
         tables.tables.len(),
-        a.output.display()
+        a.output.display(),
+        if a.sign.is_some() { ", signed" } else { "" }
     )?;
     writeln!(
         out,

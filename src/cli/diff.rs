@@ -8,11 +8,17 @@ use crate::source::Sources;
 use crate::table::{Action, Duration, Outcome, Tables};
 use serde::Serialize;
 use std::io::Write;
-use std::path::Path;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Load one side: a directory, or the policies of a git revision.
-fn side(spec: &str, policies: &Path, err: &mut dyn Write) -> std::io::Result<Result<Tables, Exit>> {
+fn side(
+    spec: &OsStr,
+    policies: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Tables, Exit>> {
+    let shown = spec.to_string_lossy();
     let loaded = if Path::new(spec).is_dir() {
         match crate::loader::load(Path::new(spec)) {
             Ok(l) => l,
@@ -30,7 +36,7 @@ fn side(spec: &str, policies: &Path, err: &mut dyn Write) -> std::io::Result<Res
             Err(reason) => {
                 writeln!(
                     err,
-                    "error: `{spec}` is neither a directory nor a git revision with {}: {reason}",
+                    "error: `{shown}` is neither a directory nor a git revision with {}: {reason}",
                     policies.display()
                 )?;
                 writeln!(err, "  help: give two directories, or run inside the repository and name revisions such as `main` or `HEAD~1`")?;
@@ -46,7 +52,7 @@ fn side(spec: &str, policies: &Path, err: &mut dyn Write) -> std::io::Result<Res
             write!(err, "{}", crate::diag::render_all(&errors, &a.sources))?;
             writeln!(
                 err,
-                "error: `{spec}` has {} error(s); a diff needs two corpora that compile",
+                "error: `{shown}` has {} error(s); a diff needs two corpora that compile",
                 errors.len()
             )?;
             Ok(Err(Exit::Findings))
@@ -54,7 +60,7 @@ fn side(spec: &str, policies: &Path, err: &mut dyn Write) -> std::io::Result<Res
     }
 }
 
-fn git(args: &[&str]) -> Result<Vec<u8>, String> {
+fn git<S: AsRef<OsStr>>(args: &[S]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .args(args)
         .output()
@@ -66,41 +72,87 @@ fn git(args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
+/// A file name as git prints it: bytes, which on Unix are the name itself
+/// whatever its encoding.
+fn os_name(raw: &[u8]) -> Option<OsString> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Some(OsStr::from_bytes(raw).to_os_string())
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8(raw.to_vec()).ok().map(OsString::from)
+    }
+}
+
+/// The policies folder when `--policies` is not given: the nearest
+/// `policies` folder from the current directory up to the repository's
+/// top, so `diff HEAD~1 HEAD` works from any folder of the repository.
+/// Outside a repository, or when no such folder exists in the working
+/// tree (it may exist only at the revisions), the top's `policies`.
+fn default_policies() -> PathBuf {
+    let cdup = git(&["rev-parse", "--show-cdup"])
+        .ok()
+        .and_then(|b| os_name(b.strip_suffix(b"\n").unwrap_or(&b)))
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let mut up = PathBuf::new();
+    for step in std::iter::once(None).chain(cdup.components().map(Some)) {
+        if let Some(c) = step {
+            up.push(c);
+        }
+        let candidate = up.join("policies");
+        if candidate.is_dir() {
+            return candidate;
+        }
+    }
+    cdup.join("policies")
+}
+
 /// Every `.policy` file under `policies` at revision `rev`, named like the
 /// working-tree files (paths relative to the current directory).
-fn from_git(rev: &str, policies: &Path) -> Result<Sources, String> {
-    let dir = policies.to_string_lossy();
+fn from_git(rev: &OsStr, policies: &Path) -> Result<Sources, String> {
+    let shown = policies.display();
+    let rev_shown = rev.to_string_lossy();
     // NUL-separated, so names git would quote (non-ASCII, quotes) come
     // through as they are; `--end-of-options` keeps a revision that
     // starts with `-` from being read as an option.
     let list = git(&[
-        "ls-tree",
-        "-r",
-        "-z",
-        "--name-only",
-        "--end-of-options",
+        OsStr::new("ls-tree"),
+        OsStr::new("-r"),
+        OsStr::new("-z"),
+        OsStr::new("--name-only"),
+        OsStr::new("--end-of-options"),
         rev,
-        "--",
-        &dir,
+        OsStr::new("--"),
+        policies.as_os_str(),
     ])?;
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<OsString> = Vec::new();
     for raw in list.split(|&b| b == 0).filter(|n| !n.is_empty()) {
-        let name = String::from_utf8(raw.to_vec())
-            .map_err(|_| format!("a file name under `{dir}` at `{rev}` is not UTF-8"))?;
-        if name.ends_with(".policy") {
+        let name = os_name(raw).ok_or_else(|| {
+            format!("a file name under `{shown}` at `{rev_shown}` cannot be named on this system")
+        })?;
+        if Path::new(&name).extension().is_some_and(|e| e == "policy") {
             names.push(name);
         }
     }
     names.sort();
     if names.is_empty() {
-        return Err(format!("no .policy files under `{dir}` at `{rev}`"));
+        return Err(format!("no .policy files under `{shown}` at `{rev_shown}`"));
     }
     let mut sources = Sources::new();
     for name in names {
-        let bytes = git(&["show", "--end-of-options", &format!("{rev}:./{name}")])?;
-        let text =
-            String::from_utf8(bytes).map_err(|_| format!("`{name}` at `{rev}` is not UTF-8"))?;
-        sources.add(name, text);
+        // `REV:./PATH` reads PATH relative to the current directory, as
+        // ls-tree printed it (with `../` when run from a subfolder).
+        let mut object = rev.to_os_string();
+        object.push(":./");
+        object.push(&name);
+        let bytes = git(&[OsStr::new("show"), OsStr::new("--end-of-options"), &object])?;
+        let shown_name = Path::new(&name).display().to_string();
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("`{shown_name}` at `{rev_shown}` is not UTF-8"))?;
+        sources.add(shown_name, text);
     }
     Ok(sources)
 }
@@ -127,7 +179,7 @@ fn between(
         }
     }
     let tables = if policies.is_dir() {
-        match side(&policies.display().to_string(), policies, err)? {
+        match side(policies.as_os_str(), policies, err)? {
             Ok(t) => t,
             Err(code) => return Ok(Err(code)),
         }
@@ -157,21 +209,22 @@ fn between(
 }
 
 pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let policies = a.policies.clone().unwrap_or_else(default_policies);
     let (old, new) = match (&a.between, &a.old) {
-        (Some(days), _) => match between(days, &a.policies, err)? {
+        (Some(days), _) => match between(days, &policies, err)? {
             Ok(pair) => pair,
             Err(code) => return Ok(code),
         },
         (None, Some(old_spec)) => {
-            let old = match side(old_spec, &a.policies, err)? {
+            let old = match side(old_spec, &policies, err)? {
                 Ok(t) => t,
                 Err(code) => return Ok(code),
             };
             let new_spec = a
                 .new
                 .clone()
-                .unwrap_or_else(|| a.policies.display().to_string());
-            let new = match side(&new_spec, &a.policies, err)? {
+                .unwrap_or_else(|| policies.clone().into_os_string());
+            let new = match side(&new_spec, &policies, err)? {
                 Ok(t) => t,
                 Err(code) => return Ok(code),
             };

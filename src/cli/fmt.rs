@@ -19,30 +19,7 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
     };
     // Only the files asked for, not the whole corpus a file belongs to.
     let loaded = if path.is_file() {
-        match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let mut sources = crate::source::Sources::new();
-                    sources.add(path.display().to_string(), text);
-                    crate::loader::Loaded {
-                        sources,
-                        diags: Vec::new(),
-                    }
-                }
-                Err(_) => crate::loader::Loaded {
-                    sources: crate::source::Sources::new(),
-                    diags: vec![crate::diag::Diagnostic::new(
-                        Code::Unreadable,
-                        format!("`{}` is not UTF-8 text", path.display()),
-                    )
-                    .help("save the file as UTF-8")],
-                },
-            },
-            Err(e) => {
-                writeln!(err, "error: cannot read `{}`: {e}", path.display())?;
-                return Ok(Exit::Usage);
-            }
-        }
+        crate::loader::load_one(&path)
     } else {
         match crate::loader::load(&path) {
             Ok(l) => l,
@@ -74,11 +51,32 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
             continue;
         }
         changed += 1;
+        let max = crate::syntax::MAX_FILE_BYTES;
+        if formatted.len() > max {
+            // `check` would refuse what we wrote: keep the file as it is.
+            let d = crate::diag::Diagnostic::new(
+                Code::Limit,
+                format!(
+                    "formatting `{}` would make it {} bytes, more than the limit of {max} bytes that `check` reads; it is left as it is",
+                    file.name,
+                    formatted.len()
+                ),
+            )
+            .help("split the file into smaller ones, then format them");
+            write!(out, "{}", crate::diag::render(&d, &loaded.sources))?;
+            failed = true;
+            continue;
+        }
         if a.check {
             write!(out, "{}", unified_diff(&file.name, &file.text, &formatted))?;
-        } else if let Err(e) =
-            super::fsutil::atomic_write(std::path::Path::new(&file.name), formatted.as_bytes())
-        {
+        } else if let Err(e) = super::fsutil::atomic_write(
+            // The path as read, not its shown name: a name that is not
+            // UTF-8 must be written back to the same file.
+            file.path
+                .as_deref()
+                .unwrap_or(std::path::Path::new(&file.name)),
+            formatted.as_bytes(),
+        ) {
             writeln!(err, "error: cannot write `{}`: {e}", file.name)?;
             return Ok(Exit::Usage);
         }

@@ -14,6 +14,7 @@ pub fn jurisdictions(
         let source = Source::Answer {
             dir: a.policies.as_deref(),
             artifact: None,
+            verify_key: None,
         };
         let policies = match policies(source, err)? {
             Ok(p) => p,

@@ -122,7 +122,7 @@ pub enum Command {
     Table(TableArgs),
     /// Compile policies into a versioned JSON artifact with a content hash
     #[command(
-        after_help = "The file is written atomically. `mandate decide --tables FILE` loads it and refuses a file of another version or with a wrong hash.\n\nExamples:\n  mandate compile -o tables.json\n  mandate compile policies/ -o build/tables.json"
+        after_help = "The file is written atomically. `mandate decide --tables FILE` loads it and refuses a file of another version or with a wrong hash.\nThe hash catches accidents, not tampering: sign the file, and verify it where it is used.\n\nExamples:\n  mandate compile -o tables.json\n  mandate compile policies/ -o build/tables.json\n  openssl genpkey -algorithm ed25519 -out signing.pem\n  openssl pkey -in signing.pem -pubout -out signing.pub.pem\n  mandate compile --sign signing.pem -o tables.json\n  mandate decide --tables tables.json --verify-key signing.pub.pem -j CA --fact concern=subpoena"
     )]
     Compile(CompileArgs),
     /// Rewrite policy files in the canonical layout
@@ -240,6 +240,9 @@ pub struct DecideArgs {
     /// decides; without it, today's
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+    /// Accept the artifact only if signed by this ed25519 public key (PEM)
+    #[arg(long, value_name = "PUBFILE", requires = "tables")]
+    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -260,6 +263,9 @@ pub struct AskArgs {
     /// decides; without it, today's
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+    /// Accept the artifact only if signed by this ed25519 public key (PEM)
+    #[arg(long, value_name = "PUBFILE", requires = "tables")]
+    pub verify_key: Option<PathBuf>,
 }
 
 #[cfg(feature = "serve")]
@@ -274,6 +280,9 @@ pub struct ServeArgs {
     /// Use a compiled artifact from `mandate compile`
     #[arg(long, value_name = "FILE")]
     pub tables: Option<PathBuf>,
+    /// Accept the artifact only if signed by this ed25519 public key (PEM)
+    #[arg(long, value_name = "PUBFILE", requires = "tables")]
+    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -309,6 +318,9 @@ pub struct NoticeArgs {
     /// Show the law in force on this date (YYYY-MM-DD) instead of today's
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+    /// Accept the artifact only if signed by this ed25519 public key (PEM)
+    #[arg(long, value_name = "PUBFILE", requires = "tables")]
+    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -326,6 +338,9 @@ pub struct TableArgs {
     /// Only the rows in force on this date (YYYY-MM-DD), without their dates
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+    /// Accept the artifact only if signed by this ed25519 public key (PEM)
+    #[arg(long, value_name = "PUBFILE", requires = "tables")]
+    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -335,6 +350,9 @@ pub struct CompileArgs {
     /// Where to write the artifact (`-` for standard output); an existing file keeps its mode
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    /// Sign the artifact with this ed25519 private key (PEM, from `openssl genpkey -algorithm ed25519`)
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -368,12 +386,14 @@ pub struct TestArgs {
 pub struct DiffArgs {
     /// The old corpus: a directory, or a git revision (e.g. `main`, `HEAD~1`)
     #[arg(required_unless_present = "between")]
-    pub old: Option<String>,
+    pub old: Option<std::ffi::OsString>,
     /// The new corpus: a directory, or a git revision [default: the working tree's policies]
-    pub new: Option<String>,
+    pub new: Option<std::ffi::OsString>,
     /// Where the policies are inside the repository, for git revisions
-    #[arg(long, value_name = "DIR", default_value = "policies")]
-    pub policies: PathBuf,
+    /// [default: the nearest `policies` folder from here up to the
+    /// repository's top]
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
     /// Exit 1 when some decision changed (for CI gates)

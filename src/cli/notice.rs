@@ -9,6 +9,7 @@ pub fn notice(a: NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
     let source = Source::Answer {
         dir: a.policies.as_deref(),
         artifact: a.tables.as_deref(),
+        verify_key: a.verify_key.as_deref(),
     };
     let policies = match policies(source, err)? {
         Ok(p) => p,

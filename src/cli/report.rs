@@ -78,6 +78,8 @@ pub enum Source<'a> {
     Answer {
         dir: Option<&'a Path>,
         artifact: Option<&'a Path>,
+        /// An ed25519 public key (PEM) the artifact must be signed with.
+        verify_key: Option<&'a Path>,
     },
     /// Authoring commands: PATH, else ./policies, or `--builtin`.
     Authoring(Corpus<'a>),
@@ -106,6 +108,26 @@ fn open_artifact(path: &Path) -> std::io::Result<std::fs::File> {
         ));
     }
     std::fs::File::open(path)
+}
+
+/// The largest key file read: a PEM key is a few hundred bytes.
+const MAX_KEY_BYTES: u64 = 64 * 1024;
+
+/// A key file's text: a regular file, small, read with a cap.
+pub fn read_key(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() || meta.len() > MAX_KEY_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a key file (not a regular file, or larger than 64 KiB)",
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_KEY_BYTES)
+        .read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// Load the policies a command works on. Policy errors are printed and
@@ -142,9 +164,20 @@ pub fn policies(
     let loaded = match source {
         Source::Answer {
             artifact: Some(file),
+            verify_key,
             ..
         } => match open_artifact(file) {
-            Ok(f) => Policies::from_artifact(f),
+            Ok(f) => match verify_key {
+                None => Policies::from_artifact(f),
+                Some(key_file) => match read_key(key_file) {
+                    Ok(pem) => Policies::from_signed_artifact(f, &pem),
+                    Err(e) => {
+                        writeln!(err, "error: cannot read `{}`: {e}", key_file.display())?;
+                        writeln!(err, "  help: check the path given to --verify-key")?;
+                        return Ok(Err(Exit::Usage));
+                    }
+                },
+            },
             Err(e) => {
                 writeln!(err, "error: cannot read `{}`: {e}", file.display())?;
                 writeln!(err, "  help: check the path given to --tables")?;

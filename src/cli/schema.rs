@@ -9,6 +9,7 @@ pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
     let source = Source::Answer {
         dir: a.policies.as_deref(),
         artifact: None,
+        verify_key: None,
     };
     let policies = match policies(source, err)? {
         Ok(p) => p,

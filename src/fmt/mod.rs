@@ -25,6 +25,7 @@ pub fn format(sources: &Sources, file: FileId, ast: &File) -> String {
         match item {
             Item::Schema(s) => p.schema(s),
             Item::Jurisdiction(j) => p.jurisdiction(j),
+            Item::Expected(e) => p.expected(e),
         }
     }
     p.flush_rest("");
@@ -164,6 +165,23 @@ impl Printer {
         }
         self.comments_before(s.span.end, inner);
         self.line("", "}");
+    }
+
+    /// Ten codes a line, so a list of 52 stays readable and diffs well.
+    fn expected(&mut self, e: &Expected) {
+        self.comments_before(e.span.start, "");
+        self.line("", "expect jurisdictions [");
+        let codes: Vec<&str> = e.codes.iter().map(|c| c.name.as_str()).collect();
+        let chunks: Vec<&[&str]> = codes.chunks(10).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            if let Some(first) = e.codes.get(i * 10) {
+                self.comments_before(first.span.start, INDENT);
+            }
+            let comma = if i + 1 < chunks.len() { "," } else { "" };
+            self.line(INDENT, &format!("{}{comma}", chunk.join(", ")));
+        }
+        self.comments_before(e.span.end, INDENT);
+        self.line("", "]");
     }
 
     fn jurisdiction(&mut self, j: &Jurisdiction) {

@@ -27,6 +27,14 @@ pub struct Broken {
 pub enum Item {
     Schema(Schema),
     Jurisdiction(Jurisdiction),
+    Expected(Expected),
+}
+
+/// `expect jurisdictions [US, AL, ...]`: codes the corpus must define.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expected {
+    pub codes: Vec<Ident>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

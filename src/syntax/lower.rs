@@ -54,6 +54,7 @@ fn friendly(r: &Rule) -> String {
         Rule::jurisdiction => "`jurisdiction`".into(),
         Rule::enum_decl => "`enum`".into(),
         Rule::fact_decl => "`fact`".into(),
+        Rule::expected => "`expect jurisdictions [...]`".into(),
         Rule::reviewed => "`reviewed`".into(),
         Rule::source => "`source`".into(),
         Rule::default_decl => "`default`".into(),
@@ -253,6 +254,11 @@ impl Lower {
             match p.as_rule() {
                 Rule::schema => items.push(Item::Schema(self.lower_schema(p))),
                 Rule::jurisdiction => items.push(Item::Jurisdiction(self.lower_jurisdiction(p))),
+                Rule::expected => {
+                    let span = self.span(&p);
+                    let codes = p.into_inner().map(|c| self.lower_ident(c)).collect();
+                    items.push(Item::Expected(Expected { codes, span }));
+                }
                 Rule::EOI => {}
                 other => unreachable!("lower_file: unexpected {other:?}"),
             }

@@ -1,5 +1,8 @@
 //! The compiled artifact: versioned JSON with a content hash, so a stale
-//! or tampered file is refused instead of answering wrongly.
+//! or damaged file is refused instead of answering wrongly. The hash
+//! catches accidents only: whoever can edit the file can recompute it.
+//! Against tampering the artifact may carry a signature of its hash; this
+//! layer keeps it as data, the keys and the arithmetic live above it.
 
 use super::Tables;
 use serde::{Deserialize, Serialize};
@@ -12,7 +15,28 @@ pub const FORMAT: &str = "mandate-tables/1";
 struct Artifact {
     format: String,
     hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signature: Option<ArtifactSignature>,
     tables: Tables,
+}
+
+/// A signature of [`signed_message`], as written in an artifact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactSignature {
+    /// Always `ed25519` for now.
+    pub algorithm: String,
+    /// The signer's public key, in hex: says which key signed, never
+    /// trusted on its own (the verifier brings its own key).
+    pub public_key: String,
+    /// The signature, in hex.
+    pub value: String,
+}
+
+/// What a signature signs: the format and the content hash, which covers
+/// every table (the hash is recomputed and compared before a signature is
+/// looked at).
+pub fn signed_message(hash: &str) -> String {
+    format!("{FORMAT}\n{hash}")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +79,19 @@ pub fn artifact_hash(tables: &Tables) -> String {
 /// The artifact as pretty JSON (deterministic: tables and fields are in a
 /// fixed order).
 pub fn save_artifact(tables: &Tables) -> String {
+    save_artifact_signed(tables, |_| None)
+}
+
+/// The artifact, with the signature `sign` makes of the signed message.
+pub fn save_artifact_signed(
+    tables: &Tables,
+    sign: impl FnOnce(&str) -> Option<ArtifactSignature>,
+) -> String {
+    let hash = artifact_hash(tables);
     let artifact = Artifact {
         format: FORMAT.to_string(),
-        hash: artifact_hash(tables),
+        signature: sign(&signed_message(&hash)),
+        hash,
         tables: tables.clone(),
     };
     let mut s = serde_json::to_string_pretty(&artifact).unwrap_or_default();
@@ -76,6 +110,15 @@ pub fn load_artifact(path: &Path) -> Result<Tables, ArtifactError> {
 
 /// An artifact's bytes to tables; `shown` names it in errors.
 pub fn parse_artifact(bytes: &[u8], shown: &str) -> Result<Tables, ArtifactError> {
+    parse_signed_artifact(bytes, shown).map(|(tables, _)| tables)
+}
+
+/// An artifact's tables and its signature, if it has one (not verified
+/// here: the caller holds the key).
+pub fn parse_signed_artifact(
+    bytes: &[u8],
+    shown: &str,
+) -> Result<(Tables, Option<ArtifactSignature>), ArtifactError> {
     let shown = shown.to_string();
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| ArtifactError::Corrupt {
@@ -106,7 +149,7 @@ pub fn parse_artifact(bytes: &[u8], shown: &str) -> Result<Tables, ArtifactError
         path: shown,
         reason,
     })?;
-    Ok(artifact.tables)
+    Ok((artifact.tables, artifact.signature))
 }
 
 /// A file with a matching hash can still be hand-made: check every index

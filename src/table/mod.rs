@@ -11,7 +11,8 @@ mod render;
 
 pub use action::{mask_of, Action, Duration};
 pub use artifact::{
-    artifact_hash, load_artifact, parse_artifact, save_artifact, ArtifactError, FORMAT,
+    artifact_hash, load_artifact, parse_artifact, parse_signed_artifact, save_artifact,
+    save_artifact_signed, signed_message, ArtifactError, ArtifactSignature, FORMAT,
 };
 pub use date::{civil_from_days, days_from_civil, parse_date, show_date};
 pub use eval::{Decided, EvalError, Facts, Miss, Skipped, Trace, Undecided};
