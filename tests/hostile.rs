@@ -449,7 +449,7 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
     let signed = dir.join("signed.json");
     let r = run(&["compile", "--sign", KEY, "-o", signed.to_str().expect("utf-8")]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
-    assert!(r.out.ends_with(", signed\n"), "{}", r.out);
+    assert!(r.out.contains(", signed\n"), "{}", r.out);
 
     // The right key accepts it, on every command that reads tables.
     let ok = decide_from_tables(&signed, Some(PUB));

@@ -74,7 +74,8 @@ pub struct Answer {
 /// 0.1.0`, a path, `tables file`) and the content hash of its tables.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CorpusId {
-    /// `built-in, mandate VERSION`, the path given, or `tables file`.
+    /// `built-in, mandate VERSION`, the path given, `tables file`, or
+    /// `signed tables file` when its signature was verified.
     pub origin: String,
     /// `sha256:…` of the compiled tables.
     pub hash: String,

@@ -367,7 +367,7 @@ impl Policies {
     }
 
     /// Where the policies came from: `built-in, mandate VERSION`, a path,
-    /// or `tables file`.
+    /// `tables file`, or `signed tables file` (its signature verified).
     pub fn origin(&self) -> &str {
         &self.origin
     }
