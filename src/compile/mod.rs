@@ -262,18 +262,41 @@ fn find_conflicts(
     diags: &mut Vec<Diagnostic>,
 ) {
     let schema = &program.schema;
-    // Candidate pairs come from an index over the own rules' cubes, so a
-    // large jurisdiction is not compared pair by pair.
     let own: Vec<usize> = (0..eff.len()).filter(|&k| eff[k].depth == 0).collect();
-    let mut flat: Vec<Cube> = Vec::new();
-    let mut owner: Vec<usize> = Vec::new();
+    // Rules that decide alike never conflict, so partners are looked for
+    // only among the rules that decide otherwise: thousands of rules that
+    // all overlap and all agree cost nothing. Decisions are told apart by
+    // their debug text (a Duration is not hashable); few distinct ones get
+    // an index each, many share one index and are told apart pair by pair.
+    let mut classes: std::collections::HashMap<String, usize> = Default::default();
+    let mut class: Vec<usize> = vec![0; eff.len()];
     for &k in &own {
+        let key = format!("{:?}", eff[k].rule(program).decision);
+        let next = classes.len();
+        class[k] = *classes.entry(key).or_insert(next);
+    }
+    if classes.len() < 2 {
+        return;
+    }
+    const MAX_CLASS_INDEXES: usize = 16;
+    let per_class = classes.len() <= MAX_CLASS_INDEXES;
+    let groups = if per_class { classes.len() } else { 1 };
+    // Candidate pairs come from indexes over the own rules' cubes, so a
+    // large jurisdiction is not compared pair by pair.
+    let mut flat: Vec<Vec<Cube>> = vec![Vec::new(); groups];
+    let mut owner: Vec<Vec<usize>> = vec![Vec::new(); groups];
+    for &k in &own {
+        let g = if per_class { class[k] } else { 0 };
         for c in &cubes[k] {
-            flat.push(c.clone());
-            owner.push(k);
+            flat[g].push(c.clone());
+            owner[g].push(k);
         }
     }
-    let index = cube::CubeIndex::new(&dnf::full(schema), &flat);
+    let full = dnf::full(schema);
+    let indexes: Vec<cube::CubeIndex> = flat
+        .iter()
+        .map(|f| cube::CubeIndex::new(&full, f))
+        .collect();
     let mut found = 0usize;
     for &a in &own {
         if found >= MAX_CONFLICTS {
@@ -290,12 +313,15 @@ fn find_conflicts(
             );
             return;
         }
-        let mut partners: Vec<usize> = cubes[a]
-            .iter()
-            .flat_map(|c| index.candidates(c))
-            .map(|i| owner[i as usize])
-            .filter(|&b| b > a)
-            .collect();
+        let mut partners: Vec<usize> = Vec::new();
+        for (g, index) in indexes.iter().enumerate() {
+            if per_class && g == class[a] {
+                continue;
+            }
+            for c in &cubes[a] {
+                partners.extend(index.iter(c).map(|i| owner[g][i]).filter(|&b| b > a));
+            }
+        }
         partners.sort_unstable();
         partners.dedup();
         for b in partners {

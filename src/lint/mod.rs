@@ -5,7 +5,7 @@
 
 use crate::check::{Cond, Date, Program};
 use crate::diag::{Code, Diagnostic};
-use crate::table::cube::{full_columns, intersect, row_cube, subtract_all, Cube, CubeIndex};
+use crate::table::cube::{full_columns, meets, row_cube, subtract_one, Cube, CubeIndex};
 use crate::table::{Set, Tables};
 use std::collections::HashSet;
 
@@ -118,23 +118,20 @@ fn redundant(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
             let Some(&last) = rows.last() else { continue };
             let (mut decides, mut same, mut instead) = (false, true, Vec::<String>::new());
             'rows: for &ri in rows {
-                let earlier: Vec<Cube> = index
-                    .candidates(&cubes[ri])
-                    .into_iter()
-                    .map(|x| x as usize)
-                    .filter(|&x| x < ri)
-                    .map(|x| cubes[x].clone())
-                    .collect();
-                for piece in subtract_all(vec![cubes[ri].clone()], &earlier) {
+                // Earlier rows in order, until the row is used up: rows
+                // that repeat or nest are covered by the first of them.
+                let mut region = vec![cubes[ri].clone()];
+                for x in index.iter(&cubes[ri]) {
+                    if x >= ri || region.is_empty() {
+                        break;
+                    }
+                    region = subtract_one(region, &cubes[x]);
+                }
+                for piece in region {
                     decides = true;
                     let mut rest = vec![piece.clone()];
-                    for next in index
-                        .candidates(&piece)
-                        .into_iter()
-                        .map(|x| x as usize)
-                        .filter(|&x| x > last)
-                    {
-                        if !rest.iter().any(|c| intersect(c, &cubes[next]).is_some()) {
+                    for next in index.iter(&piece).filter(|&x| x > last) {
+                        if !rest.iter().any(|c| meets(c, &cubes[next])) {
                             continue;
                         }
                         let o = &table.outcomes[table.rows[next].outcome as usize];
@@ -145,7 +142,7 @@ fn redundant(program: &Program, tables: &Tables, out: &mut Vec<Diagnostic>) {
                         if !instead.contains(&o.rule) {
                             instead.push(o.rule.clone());
                         }
-                        rest = subtract_all(rest, std::slice::from_ref(&cubes[next]));
+                        rest = subtract_one(rest, &cubes[next]);
                         if rest.is_empty() {
                             break;
                         }

@@ -53,15 +53,16 @@ fn pieces(columns: &[Column], table: &Table) -> Vec<(Cube, usize)> {
         if cube.iter().any(Set::is_empty) {
             continue;
         }
-        let earlier: Vec<Cube> = index
-            .candidates(cube)
-            .into_iter()
-            .map(|j| j as usize)
-            .filter(|&j| j < i)
-            .filter(|&j| intersect(cube, &cubes[j]).is_some())
-            .map(|j| cubes[j].clone())
-            .collect();
-        for piece in subtract_all(vec![cube.clone()], &earlier) {
+        // Earlier rows in order, until nothing of this row is left: when
+        // rows repeat or nest, the first earlier one usually covers it.
+        let mut region = vec![cube.clone()];
+        for j in index.iter(cube) {
+            if j >= i || region.is_empty() {
+                break;
+            }
+            region = subtract_one(region, &cubes[j]);
+        }
+        for piece in region {
             out.push((piece, i));
         }
     }
@@ -242,6 +243,32 @@ impl CubeIndex {
         keys
     }
 
+    /// Indices of the cubes that may intersect `cube`, ascending, read
+    /// lazily: a caller that stops early (its region is used up, or it
+    /// wants only earlier cubes) pays only for what it reads. Where every
+    /// cube meets every other, that is what keeps the analyses linear.
+    pub fn iter(&self, cube: &Cube) -> Candidates<'_> {
+        let keys = self.keys(cube);
+        if let [one] = keys.as_slice() {
+            return Candidates::Slice(self.buckets[*one].iter());
+        }
+        // The buckets are each ascending: merge their heads, so reading
+        // the first few candidates does not touch the rest.
+        let mut heads = std::collections::BinaryHeap::new();
+        let mut slices = Vec::new();
+        for k in keys {
+            if let Some(&first) = self.buckets[k].first() {
+                heads.push(std::cmp::Reverse((first, slices.len())));
+                slices.push(&self.buckets[k][1..]);
+            }
+        }
+        Candidates::Merge {
+            heads,
+            slices,
+            last: None,
+        }
+    }
+
     /// Indices of the cubes that may intersect `cube`, ascending.
     pub fn candidates(&self, cube: &Cube) -> Vec<u32> {
         let keys = self.keys(cube);
@@ -265,5 +292,94 @@ impl CubeIndex {
             }
         }
         out
+    }
+}
+
+/// What [`CubeIndex::iter`] yields: one bucket as it is, or several
+/// merged in order (a cube in several of them comes once).
+pub enum Candidates<'a> {
+    Slice(std::slice::Iter<'a, u32>),
+    Merge {
+        /// The next index of each bucket still being read, smallest first.
+        heads: std::collections::BinaryHeap<std::cmp::Reverse<(u32, usize)>>,
+        /// What is left of each bucket after its head.
+        slices: Vec<&'a [u32]>,
+        last: Option<u32>,
+    },
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Candidates::Slice(it) => it.next().map(|&i| i as usize),
+            Candidates::Merge {
+                heads,
+                slices,
+                last,
+            } => loop {
+                let std::cmp::Reverse((i, b)) = heads.pop()?;
+                if let Some((&next, rest)) = slices[b].split_first() {
+                    heads.push(std::cmp::Reverse((next, b)));
+                    slices[b] = rest;
+                }
+                if *last != Some(i) {
+                    *last = Some(i);
+                    return Some(i as usize);
+                }
+            },
+        }
+    }
+}
+
+/// Whether two cubes share a point, without building the intersection.
+pub fn meets(a: &Cube, b: &Cube) -> bool {
+    a.iter().zip(b).all(|(x, y)| !x.intersect(y).is_empty())
+}
+
+/// `region` minus `m`, leaving cubes `m` does not touch as they are.
+pub fn subtract_one(region: Vec<Cube>, m: &Cube) -> Vec<Cube> {
+    if !region.iter().any(|c| meets(c, m)) {
+        return region;
+    }
+    region.iter().flat_map(|c| subtract(c, m)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lazy merge yields what the eager bitmap does: every candidate
+    /// once, ascending, whatever buckets a cube spans.
+    #[test]
+    fn lazy_candidates_agree_with_the_eager_ones() {
+        let full: Cube = vec![Set::Mask(0b1111), Set::Range(0, 99), Set::Mask(0b11)];
+        let mut cubes = Vec::new();
+        for i in 0..300i64 {
+            let mask = [0b0001, 0b0011, 0b0110, 0b1111][(i % 4) as usize];
+            let age = if i % 7 == 0 {
+                Set::Range(0, 99)
+            } else {
+                Set::Range(i % 90, i % 90 + (i % 5))
+            };
+            cubes.push(vec![Set::Mask(mask), age, Set::Mask(1 + (i % 3) as u64)]);
+        }
+        let index = CubeIndex::new(&full, &cubes);
+        let probes = cubes.iter().chain(std::iter::once(&full));
+        for probe in probes {
+            let eager: Vec<usize> = index
+                .candidates(probe)
+                .into_iter()
+                .map(|i| i as usize)
+                .collect();
+            let lazy: Vec<usize> = index.iter(probe).collect();
+            assert_eq!(lazy, eager, "{probe:?}");
+            // Pruning only: every cube that meets the probe is a candidate.
+            for (j, c) in cubes.iter().enumerate() {
+                if meets(c, probe) {
+                    assert!(lazy.binary_search(&j).is_ok(), "{j} missing for {probe:?}");
+                }
+            }
+        }
     }
 }
