@@ -148,6 +148,12 @@ fn one_jurisdiction(shape: &str, n: usize) -> mandate::source::Sources {
                 i % 131,
                 roles[(i / 131) % roles.len()]
             ),
+            // The reported case: 50 ages, each repeated by hundreds of
+            // rules that all agree.
+            "repeated" => format!(
+                "concern == danger_to_others and victim_age == {} and threat_serious",
+                i % 50
+            ),
             // Nested intervals: each overlaps many others.
             _ => format!(
                 "concern == danger_to_others and victim_age >= {} and threat_serious",
@@ -172,7 +178,7 @@ fn bench_one_jurisdiction(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .warm_up_time(Duration::from_secs(1));
     let opts = mandate::lint::Options::on(2026, 11, 27);
-    for shape in ["disjoint", "overlapping", "duplicated"] {
+    for shape in ["disjoint", "overlapping", "duplicated", "repeated"] {
         for n in [2_500usize, 5_000, 10_000, 20_000] {
             let sources = one_jurisdiction(shape, n);
             g.bench_with_input(BenchmarkId::new(shape, n), &sources, |b, s| {
@@ -181,6 +187,20 @@ fn bench_one_jurisdiction(c: &mut Criterion) {
                     black_box(mandate::diag::render_all(&a.diags, &a.sources).len())
                 })
             });
+            // What `decide --policies` does before it answers: compile
+            // (no lints, no policy tests) and index the one table.
+            g.bench_with_input(
+                BenchmarkId::new(format!("answer_{shape}"), n),
+                &sources,
+                |b, s| {
+                    b.iter(|| {
+                        let a = mandate::pipeline::compile_sources(s.clone(), Vec::new());
+                        let tables = a.tables.expect("compiles");
+                        let zz = tables.get("ZZ").expect("ZZ");
+                        black_box(mandate::table::TableIndex::new(&tables.columns, zz))
+                    })
+                },
+            );
         }
     }
     g.finish();
@@ -309,7 +329,7 @@ fn summary(dir: &Path) {
             d / t
         );
     }
-    for shape in ["disjoint", "overlapping", "duplicated"] {
+    for shape in ["disjoint", "overlapping", "duplicated", "repeated"] {
         let row: Vec<String> = [2_500, 5_000, 10_000, 20_000]
             .iter()
             .filter_map(|n| {
@@ -319,6 +339,19 @@ fn summary(dir: &Path) {
         if !row.is_empty() {
             println!(
                 "check, one jurisdiction, {shape:<11} {} (target < 10 s at 20,000)",
+                row.join(", ")
+            );
+        }
+        let row: Vec<String> = [2_500, 5_000, 10_000, 20_000]
+            .iter()
+            .filter_map(|n| {
+                m(&format!("one_jurisdiction/answer_{shape}/{n}"))
+                    .map(|t| format!("{n}: {}", show(t)))
+            })
+            .collect();
+        if !row.is_empty() {
+            println!(
+                "compile + index (decide --policies), {shape:<11} {} (target < 2 s at 10,000)",
                 row.join(", ")
             );
         }

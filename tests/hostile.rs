@@ -410,7 +410,8 @@ fn fmt_never_writes_a_file_that_check_refuses() {
     let r = run(&["fmt", dir.to_str().expect("utf-8")]);
     assert_eq!(r.exit, Exit::Findings, "{}{}", r.out, r.err);
     assert!(
-        r.out.contains("more than the limit of 4194304 bytes that `check` reads"),
+        r.out
+            .contains("more than the limit of 4194304 bytes that `check` reads"),
         "{}",
         r.out
     );
@@ -447,7 +448,13 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
     const OTHER: &str = "tests/fixtures/keys/other.pub.pem";
     let dir = temp_dir("signed");
     let signed = dir.join("signed.json");
-    let r = run(&["compile", "--sign", KEY, "-o", signed.to_str().expect("utf-8")]);
+    let r = run(&[
+        "compile",
+        "--sign",
+        KEY,
+        "-o",
+        signed.to_str().expect("utf-8"),
+    ]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     assert!(r.out.contains(", signed\n"), "{}", r.out);
 
@@ -455,7 +462,14 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
     let ok = decide_from_tables(&signed, Some(PUB));
     assert_eq!(ok.exit, Exit::Ok, "{}", ok.err);
     assert!(ok.out.contains("must_report"), "{}", ok.out);
-    let table = run(&["table", "CA", "--tables", signed.to_str().expect("utf-8"), "--verify-key", PUB]);
+    let table = run(&[
+        "table",
+        "CA",
+        "--tables",
+        signed.to_str().expect("utf-8"),
+        "--verify-key",
+        PUB,
+    ]);
     assert_eq!(table.exit, Exit::Ok, "{}", table.err);
     // Another key refuses it.
     let other = decide_from_tables(&signed, Some(OTHER));
@@ -479,7 +493,10 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
             flipped += 1;
         }
     }
-    assert!(flipped > 0, "the CA child-abuse outcome is where this test expects it");
+    assert!(
+        flipped > 0,
+        "the CA child-abuse outcome is where this test expects it"
+    );
     let tables: mandate::table::Tables =
         serde_json::from_value(doc["tables"].clone()).expect("tables");
     doc["hash"] = mandate::table::artifact_hash(&tables).into();
@@ -487,15 +504,30 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
     std::fs::write(&forged, serde_json::to_string_pretty(&doc).expect("json")).expect("write");
     // Without a key, the hash alone cannot tell: this is what signing is for.
     let unchecked = decide_from_tables(&forged, None);
-    assert!(unchecked.out.contains("must_not_disclose"), "{}", unchecked.out);
+    assert!(
+        unchecked.out.contains("must_not_disclose"),
+        "{}",
+        unchecked.out
+    );
     let refused = decide_from_tables(&forged, Some(PUB));
     assert_eq!(refused.exit, Exit::Findings, "{}", refused.out);
-    assert!(refused.err.contains("changed after they were signed"), "{}", refused.err);
-    assert!(!refused.out.contains("must_not_disclose"), "{}", refused.out);
+    assert!(
+        refused.err.contains("changed after they were signed"),
+        "{}",
+        refused.err
+    );
+    assert!(
+        !refused.out.contains("must_not_disclose"),
+        "{}",
+        refused.out
+    );
 
     // Unsigned tables are refused when a key is given.
     let plain = dir.join("plain.json");
-    assert_eq!(run(&["compile", "-o", plain.to_str().expect("utf-8")]).exit, Exit::Ok);
+    assert_eq!(
+        run(&["compile", "-o", plain.to_str().expect("utf-8")]).exit,
+        Exit::Ok
+    );
     let unsigned = decide_from_tables(&plain, Some(PUB));
     assert_eq!(unsigned.exit, Exit::Findings, "{}", unsigned.out);
     assert!(unsigned.err.contains("not signed"), "{}", unsigned.err);
@@ -503,7 +535,11 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
     // A key of the wrong kind is a clear error, not a panic.
     let wrong = run(&["compile", "--sign", PUB, "-o", "-"]);
     assert_eq!(wrong.exit, Exit::Usage, "{}", wrong.err);
-    assert!(wrong.err.contains("openssl genpkey -algorithm ed25519"), "{}", wrong.err);
+    assert!(
+        wrong.err.contains("openssl genpkey -algorithm ed25519"),
+        "{}",
+        wrong.err
+    );
 }
 
 #[test]
@@ -522,8 +558,13 @@ fn the_api_verifies_signed_tables() {
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     let file = || std::fs::File::open(&signed).expect("open");
     let p = mandate::Policies::from_signed_artifact(file(), &public).expect("accepted");
-    let facts = mandate::Facts::new().with("concern", "child_abuse").with("victim_age", 10);
-    assert_eq!(p.decide("CA", &facts).expect("decides").action, mandate::Action::MustReport);
+    let facts = mandate::Facts::new()
+        .with("concern", "child_abuse")
+        .with("victim_age", 10);
+    assert_eq!(
+        p.decide("CA", &facts).expect("decides").action,
+        mandate::Action::MustReport
+    );
     let other = std::fs::read_to_string("tests/fixtures/keys/other.pub.pem").expect("key");
     assert!(mandate::Policies::from_signed_artifact(file(), &other).is_err());
     assert!(mandate::Policies::from_signed_artifact(file(), "not a key").is_err());
@@ -534,15 +575,19 @@ fn a_jurisdiction_whose_file_is_gone_is_reported() {
     let dir = corpus("gone");
     std::fs::remove_file(dir.join("states/wy.policy")).expect("rm");
     // Renamed away from `.policy`, or hidden: gone as well.
-    std::fs::rename(dir.join("states/ny.policy"), dir.join("states/ny.policy.bak"))
-        .expect("mv");
+    std::fs::rename(
+        dir.join("states/ny.policy"),
+        dir.join("states/ny.policy.bak"),
+    )
+    .expect("mv");
     std::fs::rename(dir.join("states/tx.policy"), dir.join("states/.tx.policy")).expect("mv");
     let r = run(&["check", dir.to_str().expect("utf-8")]);
     assert_eq!(r.exit, Exit::Findings, "{}", r.out);
     for code in ["NY", "TX", "WY"] {
         assert!(
-            r.out
-                .contains(&format!("jurisdiction `{code}` is expected but no file defines it")),
+            r.out.contains(&format!(
+                "jurisdiction `{code}` is expected but no file defines it"
+            )),
             "{code}: {}",
             r.out
         );

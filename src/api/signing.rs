@@ -122,7 +122,11 @@ mod tests {
             Err(SignError::Mismatch)
         ));
         assert!(matches!(
-            verify("sha256:ab", Some(&sig), &verifying_key(&other).expect("key")),
+            verify(
+                "sha256:ab",
+                Some(&sig),
+                &verifying_key(&other).expect("key")
+            ),
             Err(SignError::Mismatch)
         ));
         assert!(matches!(

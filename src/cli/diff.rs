@@ -7,8 +7,8 @@ use crate::diff::{describe_change, describe_region, JurisdictionDiff};
 use crate::source::Sources;
 use crate::table::{Action, Duration, Outcome, Tables};
 use serde::Serialize;
-use std::io::Write;
 use std::ffi::{OsStr, OsString};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

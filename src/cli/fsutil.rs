@@ -35,11 +35,11 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let prefix = format!(".{name}.");
+    // The name as it is, bytes and all: a name that is not UTF-8 gets
+    // temporary files of its own, never another file's.
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(target.file_name().unwrap_or(std::ffi::OsStr::new("out")));
+    prefix.push(".");
     clean_stale(&dir, &prefix);
     let mut tmp = tempfile::Builder::new()
         .prefix(&prefix)
@@ -62,14 +62,14 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Remove `.{name}.*.tmp` files left by a killed run.
-fn clean_stale(dir: &Path, prefix: &str) {
+fn clean_stale(dir: &Path, prefix: &std::ffi::OsStr) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let file_name = e.file_name();
-        let n = file_name.to_string_lossy();
-        if !(n.starts_with(prefix) && n.ends_with(".tmp")) {
+        let n = file_name.as_encoded_bytes();
+        if !(n.starts_with(prefix.as_encoded_bytes()) && n.ends_with(b".tmp")) {
             continue;
         }
         let old = e
