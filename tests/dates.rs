@@ -109,6 +109,29 @@ fn dates_outside_the_schema_or_malformed_are_refused() {
 }
 
 #[test]
+fn the_interview_does_not_ask_the_date_and_follows_it() {
+    let p = policies_on("2026-12-01");
+    let mut known = Facts::new().with("concern", "danger_to_others");
+    let mut old = known.clone().with("as_of", "2018-06-01");
+    let mut asked = Vec::new();
+    let answer = |p: &Policies, facts: &mut Facts, asked: &mut Vec<String>| loop {
+        match p.next_question("FL", facts).expect("next") {
+            mandate::Next::Answer(a) => break a,
+            mandate::Next::Question(f) => {
+                assert_ne!(f.name, "as_of", "the date is not asked");
+                asked.push(f.name.clone());
+                facts.set(f.name, true);
+            }
+        }
+    };
+    let now = answer(&p, &mut known, &mut asked);
+    assert_eq!(now.rule, "FL.duty_to_warn");
+    assert_eq!(now.as_of.as_deref(), Some("2026-12-01"));
+    let then = answer(&p, &mut old, &mut asked);
+    assert_eq!(then.rule, "FL.duty_to_warn_before_2019");
+}
+
+#[test]
 fn notices_describe_the_law_in_force_that_day() {
     let p = policies_on("2026-12-01");
     let old = p

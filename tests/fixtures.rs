@@ -134,6 +134,7 @@ macro_rules! err_fixtures {
 
 err_fixtures! {
     syntax_e001_syntax: "syntax", "E001-syntax";
+    syntax_e001_misspelled_effective: "syntax", "E001-misspelled-effective";
     syntax_e021_limit: "syntax", "E021-limit";
     syntax_e022_unreadable: "syntax", "E022-unreadable";
     syntax_w008_empty_file: "syntax", "W008-empty-file";

@@ -12,7 +12,7 @@ use super::answer::Answer;
 use super::schema::Fact;
 use super::{DecideError, Facts, Policies};
 use crate::table::cube::{self, Cube};
-use crate::table::{Column, Table};
+use crate::table::Table;
 use serde::Serialize;
 
 /// What to do next in a guided interview.
@@ -29,14 +29,21 @@ impl Policies {
     /// The fact to ask next in `jurisdiction`, given what is known so far,
     /// or the final answer once no unknown fact can change it. Unlike
     /// [`Policies::decide`], facts not given count as unknown even when
-    /// they have a default: the interview asks rather than assumes.
+    /// they have a default: the interview asks rather than assumes. The
+    /// date of the events (`as_of`) is the exception: today unless given.
     pub fn next_question(&self, jurisdiction: &str, known: &Facts) -> Result<Next, DecideError> {
         let j = self.jurisdiction(jurisdiction)?;
         let prepared = self.prepare(known)?;
         let table = self.table(j)?;
         let columns = &self.columns;
+        // The date of the events is not asked: it is today unless given
+        // (the page and `--as-of` give it up front).
         let known_values: Vec<Option<i64>> = (0..columns.len())
-            .map(|c| prepared.is_given(c).then(|| prepared.values[c]).flatten())
+            .map(|c| {
+                (prepared.is_given(c) || columns[c].default_today)
+                    .then(|| prepared.values[c])
+                    .flatten()
+            })
             .collect();
         let consistent: Vec<(Cube, usize)> = cube::partition(columns, table)
             .into_iter()
@@ -45,7 +52,7 @@ impl Policies {
         let rule = |o: usize| &table.outcomes[o].rule;
         let first = consistent.first().map(|(_, o)| rule(*o));
         if consistent.iter().all(|(_, o)| Some(rule(*o)) == first) {
-            return self.final_answer(j, columns, &prepared, &consistent);
+            return self.final_answer(j, &prepared, &consistent);
         }
         let relevant: Vec<usize> = (0..columns.len())
             .filter(|&c| known_values[c].is_none() && matters(c, &consistent, table))
@@ -67,14 +74,13 @@ impl Policies {
             Some(c) => Ok(Next::Question(self.schema().facts.swap_remove(c))),
             // Different rules but no fact separates them: cannot happen
             // on a partition; answer rather than loop.
-            None => self.final_answer(j, columns, &prepared, &consistent),
+            None => self.final_answer(j, &prepared, &consistent),
         }
     }
 
     fn final_answer(
         &self,
         j: super::JurisdictionId,
-        columns: &[Column],
         prepared: &super::Prepared,
         consistent: &[(Cube, usize)],
     ) -> Result<Next, DecideError> {
@@ -84,7 +90,8 @@ impl Policies {
         if let Some((cube, _)) = consistent.first() {
             for (c, set) in cube.iter().enumerate() {
                 if !prepared.is_given(c) {
-                    full.values[c] = match columns[c].default {
+                    // The default, `as_of`'s today included.
+                    full.values[c] = match prepared.values[c] {
                         Some(d) if set.contains(d) => Some(d),
                         _ => set.first(),
                     };

@@ -149,7 +149,7 @@ pub(super) fn syntax_error(
     {
         "the item above is not closed: add the missing `}` before this line".to_string()
     } else if label.contains("`cite`") {
-        "every rule ends with its clauses: `note`, `cite` (required), `overrides`, `unverified`; check the line above for a missing quote or bracket".to_string()
+        "every rule ends with its clauses: `effective`, `until`, `note`, `cite` (required), `overrides`, `unverified`; check the line above for a missing quote or bracket".to_string()
     } else {
         "compare this line with the examples in docs/language.md".to_string()
     };
@@ -197,6 +197,9 @@ fn keyword(r: &Rule) -> Option<&'static str> {
         Rule::cite => "cite",
         Rule::overrides => "overrides",
         Rule::unverified => "unverified",
+        Rule::effective => "effective",
+        Rule::until => "until",
+        Rule::kw_date | Rule::date_type => "date",
         Rule::given => "given",
         Rule::expect => "expect",
         Rule::by => "by",
