@@ -333,8 +333,13 @@ fn the_interview_asks_only_what_matters_and_ends_at_decide() {
             })
             .collect();
         let value_of = |name: &str| full.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        // The date of the events is given up front, as the page and
+        // `ask --as-of` do: the interview does not ask it.
         let mut known = Facts::new();
-        let mut asked: Vec<String> = Vec::new();
+        if let Some(day) = value_of("as_of") {
+            known = known.with("as_of", day);
+        }
+        let mut asked: Vec<String> = vec!["as_of".to_string()];
         let answer = loop {
             match p
                 .next_question(code, &known)
