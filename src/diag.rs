@@ -208,23 +208,48 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// A file as miette reads it, through the line index: finding the lines
-/// around a span is a binary search, not a scan from the start of the
-/// file, so a report of thousands of findings in a large file stays linear.
+/// The files a report shows, as miette reads them: one offset space in
+/// which each file starts at its own base, so labels in several files
+/// are snippets of one report (a duplicate's "first here" in another
+/// file is not a second error). Lines are found through the line index:
+/// a binary search, not a scan from the start of the file, so a report of
+/// thousands of findings in a large file stays linear.
 #[derive(Debug, Clone)]
 pub(crate) struct Snippets {
+    files: Vec<SnippetFile>,
+}
+
+#[derive(Debug, Clone)]
+struct SnippetFile {
+    id: crate::source::FileId,
+    base: usize,
     name: String,
     text: Arc<str>,
     line_starts: Arc<[u32]>,
 }
 
 impl Snippets {
-    fn of(file: &crate::source::SourceFile) -> Snippets {
-        Snippets {
-            name: file.name.clone(),
-            text: file.text.clone(),
-            line_starts: file.line_starts().clone(),
+    /// The files of `ids`, the first at offset 0; repeated ids once.
+    fn of(sources: &Sources, ids: &[crate::source::FileId]) -> Snippets {
+        let mut files: Vec<SnippetFile> = Vec::new();
+        let mut base = 0;
+        for &id in ids {
+            if files.iter().any(|f| f.id == id) {
+                continue;
+            }
+            let file = sources.get(id);
+            files.push(SnippetFile {
+                id,
+                base,
+                name: file.name.clone(),
+                text: file.text.clone(),
+                line_starts: file.line_starts().clone(),
+            });
+            // One past the end, so an empty span at a file's end still
+            // belongs to it.
+            base += file.text.len() + 1;
         }
+        Snippets { files }
     }
 }
 
@@ -237,11 +262,18 @@ impl SourceCode for Snippets {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let len = self.text.len();
-        let starts = &self.line_starts;
+        let file = self
+            .files
+            .iter()
+            .rev()
+            .find(|f| f.base <= span.offset())
+            .ok_or(MietteError::OutOfBounds)?;
+        let base = file.base;
+        let len = file.text.len();
+        let starts = &file.line_starts;
         // Newlines at positions before `x`.
         let newlines_before = |x: usize| starts.partition_point(|&s| s as usize <= x) - 1;
-        let offset = span.offset();
+        let offset = span.offset() - base;
         let last = (offset + span.len()).saturating_sub(1);
         if last > len {
             return Err(MietteError::OutOfBounds);
@@ -265,9 +297,9 @@ impl SourceCode for Snippets {
         let start = start.min(end);
         let line_count = newlines_before(end);
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            &self.text.as_bytes()[start..end],
-            SourceSpan::new(start.into(), end - start),
+            file.name.clone(),
+            &file.text.as_bytes()[start..end],
+            SourceSpan::new((base + start).into(), end - start),
             line,
             column,
             line_count,
@@ -275,8 +307,8 @@ impl SourceCode for Snippets {
     }
 }
 
-/// A miette report built from a [`Diagnostic`]: labels in the primary
-/// file stay on the report, labels in other files become related reports.
+/// A miette report built from a [`Diagnostic`]: every label, in whichever
+/// file, is a snippet of the one report.
 #[derive(Debug)]
 pub(crate) struct Report {
     code: Code,
@@ -284,7 +316,6 @@ pub(crate) struct Report {
     help: Option<String>,
     source: Option<Snippets>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
 }
 
 impl fmt::Display for Report {
@@ -319,64 +350,91 @@ impl miette::Diagnostic for Report {
             Some(Box::new(self.labels.iter().cloned()))
         }
     }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(
-                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-            ))
-        }
-    }
 }
 
 pub(crate) fn report(diag: &Diagnostic, sources: &Sources) -> Report {
-    let primary_file = diag.primary().map(|s| s.file);
-    let mut labels = Vec::new();
-    let mut related = Vec::new();
-    for (i, label) in diag.labels.iter().enumerate() {
-        if Some(label.span.file) == primary_file {
-            let ls = LabeledSpan::new_with_span(Some(label.text.clone()), label.span.range());
-            labels.push(if i == 0 {
-                LabeledSpan::new_primary_with_span(Some(label.text.clone()), label.span.range())
+    let mut ids: Vec<crate::source::FileId> = diag.labels.iter().map(|l| l.span.file).collect();
+    ids.dedup();
+    let source = (!ids.is_empty()).then(|| Snippets::of(sources, &ids));
+    let labels = diag
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let base = source
+                .as_ref()
+                .and_then(|s| s.files.iter().find(|f| f.id == label.span.file))
+                .map_or(0, |f| f.base);
+            let range = label.span.range();
+            let range = range.start + base..range.end + base;
+            let text = Some(label.text.clone());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(text, range)
             } else {
-                ls
-            });
-        } else {
-            let file = sources.get(label.span.file);
-            related.push(Report {
-                code: diag.code,
-                message: label.text.clone(),
-                help: None,
-                source: Some(Snippets::of(file)),
-                labels: vec![LabeledSpan::new_with_span(
-                    Some(label.text.clone()),
-                    label.span.range(),
-                )],
-                related: Vec::new(),
-            });
-        }
-    }
+                LabeledSpan::new_with_span(text, range)
+            }
+        })
+        .collect();
     Report {
         code: diag.code,
         message: diag.message.clone(),
         help: diag.help.clone(),
-        source: primary_file.map(|f| {
-            let file = sources.get(f);
-            Snippets::of(file)
-        }),
+        source,
         labels,
-        related,
     }
 }
 
-/// Render one diagnostic as text. No colour: output must be the same on a
-/// terminal, in a CI log and in a snapshot.
+/// How [`render`] draws: colour and box drawing or ASCII. One setting
+/// for the process, chosen by the binary from its terminal; the default
+/// (no colour, Unicode) is what tests and snapshots see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style {
+    pub colour: bool,
+    pub ascii: bool,
+}
+
+static STYLE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+pub fn set_style(s: Style) {
+    let bits = u8::from(s.colour) | (u8::from(s.ascii) << 1);
+    STYLE.store(bits, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn style() -> Style {
+    let bits = STYLE.load(std::sync::atomic::Ordering::Relaxed);
+    Style {
+        colour: bits & 1 != 0,
+        ascii: bits & 2 != 0,
+    }
+}
+
+#[cfg(feature = "cli")]
+fn theme(s: Style) -> miette::GraphicalTheme {
+    miette::GraphicalTheme {
+        characters: if s.ascii {
+            miette::ThemeCharacters::ascii()
+        } else {
+            miette::ThemeCharacters::unicode()
+        },
+        styles: if s.colour {
+            miette::ThemeStyles::ansi()
+        } else {
+            miette::ThemeStyles::none()
+        },
+    }
+}
+
+/// Render one diagnostic as text, in the process's style: plain unless
+/// the binary found a terminal.
 #[cfg(feature = "cli")]
 pub fn render(diag: &Diagnostic, sources: &Sources) -> String {
-    let handler =
-        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(100);
+    render_styled(diag, sources, style())
+}
+
+/// [`render`] in a given style.
+#[cfg(feature = "cli")]
+pub fn render_styled(diag: &Diagnostic, sources: &Sources, s: Style) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(theme(s)).with_width(100);
     let mut out = String::new();
     let r = report(diag, sources);
     if handler.render_report(&mut out, &r).is_err() {
@@ -441,17 +499,23 @@ pub fn codes_markdown() -> String {
         ));
     }
     for c in Code::ALL {
-        let kind = match c.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        out.push_str(&format!(
-            "\n## {}\n\n`{}` ({kind}): {}.\n\n{}\n",
-            c.as_str(),
-            c.name(),
-            c.summary(),
-            c.explanation().replace("\n    ", "\n\n    ")
-        ));
+        out.push('\n');
+        out.push_str(&code_markdown(*c));
     }
     out
+}
+
+/// One code's section of docs/codes.md.
+pub fn code_markdown(c: Code) -> String {
+    let kind = match c.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    format!(
+        "## {}\n\n`{}` ({kind}): {}.\n\n{}\n",
+        c.as_str(),
+        c.name(),
+        c.summary(),
+        c.explanation().replace("\n    ", "\n\n    ")
+    )
 }

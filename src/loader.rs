@@ -119,6 +119,38 @@ fn read_policy(path: &Path, name: &str) -> Result<String, Diagnostic> {
     if bytes.len() > max {
         return Err(too_big(bytes.len() as u64));
     }
+    policy_text(bytes, name)
+}
+
+/// Standard input as policy text, read with the same cap as a file.
+pub fn read_stdin() -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let max = crate::syntax::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Diagnostic::new(Code::Unreadable, format!("cannot read {STDIN}: {e}"))
+                .help("pipe a policy file into mandate")
+        })?;
+    if bytes.len() > max {
+        return Err(Diagnostic::new(
+            Code::Limit,
+            format!("{STDIN} is more than the limit of {max} bytes"),
+        )
+        .help("split the file; policy files are small"));
+    }
+    policy_text(bytes, STDIN)
+}
+
+/// What standard input is called in diagnostics.
+pub const STDIN: &str = "<stdin>";
+
+/// Bytes as policy text: UTF-8, without a byte-order mark, LF line ends,
+/// control characters made visible.
+fn policy_text(bytes: Vec<u8>, name: &str) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::new(
             Code::Unreadable,
@@ -153,10 +185,59 @@ fn read_policy(path: &Path, name: &str) -> Result<String, Diagnostic> {
     })
 }
 
-/// Load a directory (every `.policy` below it, in path order) or a file.
-/// A file is checked with the corpus it belongs to: the nearest ancestor
-/// directory holding `schema.policy`.
+/// A file outside any corpus (a draft, or standard input). A draft of a
+/// state (no schema of its own, every jurisdiction `extends` another) is
+/// checked against the built-in schema and federal baseline; any other
+/// file stands alone.
+pub fn draft(name: &str, text: String) -> Loaded {
+    let mut sources = Sources::new();
+    if is_state_draft(&text) {
+        for (file, builtin) in EMBEDDED {
+            if *file == "schema.policy" || *file == "federal.policy" {
+                sources.add(format!("{DRAFT_ROOT}/{file}"), *builtin);
+            }
+        }
+    }
+    sources.add(name.to_string(), text);
+    Loaded {
+        sources,
+        diags: Vec::new(),
+    }
+}
+
+/// Where the built-in files a draft is checked against are said to be.
+pub const DRAFT_ROOT: &str = "<built-in>";
+
+/// Whether a text reads as a state's file without its corpus: no
+/// `schema` item, and at least one `jurisdiction`, each of which
+/// `extends` another. Items start lines; comments start with `//`, so
+/// they never match.
+fn is_state_draft(text: &str) -> bool {
+    let item = |keyword: &str, l: &str| {
+        l.trim_start()
+            .strip_prefix(keyword)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '{']))
+    };
+    let jurisdictions: Vec<&str> = text.lines().filter(|l| item("jurisdiction", l)).collect();
+    !text.lines().any(|l| item("schema", l))
+        && !jurisdictions.is_empty()
+        && jurisdictions.iter().all(|l| l.contains(" extends "))
+}
+
+/// Load a directory (every `.policy` below it, in path order) or a file;
+/// `-` is standard input. A file is checked with the corpus it belongs
+/// to: the nearest ancestor directory holding `schema.policy`; a file
+/// outside any corpus with the built-in schema and federal baseline.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    if path.as_os_str() == "-" {
+        return Ok(match read_stdin() {
+            Ok(text) => draft(STDIN, text),
+            Err(d) => Loaded {
+                sources: Sources::new(),
+                diags: vec![d],
+            },
+        });
+    }
     let shown = path.display().to_string();
     if !path.exists() {
         return Err(LoadError::NotFound(shown));
@@ -178,7 +259,16 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
                 path: root.display().to_string(),
                 reason: e.to_string(),
             })?,
-            None => files.push(path.to_path_buf()),
+            None => {
+                let name = path.display().to_string();
+                return Ok(match read_policy(path, &name) {
+                    Ok(text) => draft(&name, text),
+                    Err(d) => Loaded {
+                        sources: Sources::new(),
+                        diags: vec![d],
+                    },
+                });
+            }
         }
     }
     files.sort();

@@ -154,6 +154,18 @@ pub fn analyse_with(sources: Sources, diags: Vec<Diagnostic>, opts: &lint::Optio
     if let Some(p) = a.program.as_ref().or(a.partial.as_ref().map(|(p, _)| p)) {
         a.diags = lint::suppress(p, std::mem::take(&mut a.diags));
     }
+    // A draft is checked against the built-in schema and baseline; their
+    // warnings (a variant the draft does not use) are not its author's.
+    let sources = &a.sources;
+    a.diags.retain(|d| {
+        d.is_error()
+            || !d.primary().is_some_and(|s| {
+                sources
+                    .get(s.file)
+                    .name
+                    .starts_with(crate::loader::DRAFT_ROOT)
+            })
+    });
     diag::sort(&mut a.diags);
     a
 }

@@ -201,8 +201,12 @@ pub struct Coverage {
     pub jurisdictions: Vec<JurisdictionCoverage>,
     pub rows: usize,
     pub covered_rows: usize,
+    /// `rule` blocks, as `check` counts them.
     pub rules: usize,
     pub covered_rules: usize,
+    /// `default` rows (one per root jurisdiction): rows, not rules.
+    pub defaults: usize,
+    pub covered_defaults: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -212,6 +216,8 @@ pub struct JurisdictionCoverage {
     pub covered_rows: usize,
     pub rules: usize,
     pub covered_rules: usize,
+    pub defaults: usize,
+    pub covered_defaults: usize,
     /// (rule, row number from 1, the row's conditions) of every row no test reaches.
     pub uncovered: Vec<Uncovered>,
 }
@@ -242,6 +248,8 @@ pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
         covered_rows: 0,
         rules: 0,
         covered_rules: 0,
+        defaults: 0,
+        covered_defaults: 0,
     };
     for table in &tables.tables {
         let hit: std::collections::HashSet<usize> = results
@@ -255,6 +263,8 @@ pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
             covered_rows: 0,
             rules: 0,
             covered_rules: 0,
+            defaults: 0,
+            covered_defaults: 0,
             uncovered: Vec::new(),
         };
         // A row wholly covered by earlier rows (a part of a rule that an
@@ -298,12 +308,20 @@ pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
                 });
             }
         }
+        // A default is a row of the table, not a `rule` block: counted
+        // apart, so the rule count agrees with `check`'s.
+        let (defaults, rules): (Vec<_>, Vec<_>) =
+            rules.into_iter().partition(|(r, _)| r.ends_with(".default"));
         jc.rules = rules.len();
         jc.covered_rules = rules.iter().filter(|(_, c)| *c).count();
+        jc.defaults = defaults.len();
+        jc.covered_defaults = defaults.iter().filter(|(_, c)| *c).count();
         out.rows += jc.rows;
         out.covered_rows += jc.covered_rows;
         out.rules += jc.rules;
         out.covered_rules += jc.covered_rules;
+        out.defaults += jc.defaults;
+        out.covered_defaults += jc.covered_defaults;
         out.jurisdictions.push(jc);
     }
     out

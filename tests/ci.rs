@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{copy_dir, json, run, temp_dir};
+use common::{assert_valid_sarif, copy_dir, json, run, sarif_schema, temp_dir};
 use mandate::cli::Exit;
 use std::path::{Path, PathBuf};
 
@@ -131,69 +131,6 @@ fn diff_between_git_revisions() {
         .output()
         .expect("run");
     assert_eq!(bad.status.code(), Some(2));
-}
-
-/// The official SARIF 2.1.0 schema, as shipped in the serde-sarif package
-/// (a dev-dependency, so cargo has unpacked it in its registry).
-fn sarif_schema() -> serde_json::Value {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"));
-    let registry = home.join("registry/src");
-    let mut found = None;
-    for index in std::fs::read_dir(&registry).expect("cargo registry") {
-        let index = index.expect("entry").path();
-        for krate in std::fs::read_dir(&index).into_iter().flatten().flatten() {
-            let name = krate.file_name().to_string_lossy().into_owned();
-            let schema = krate.path().join("src/schema.json");
-            if name.starts_with("serde-sarif-") && schema.is_file() {
-                found = Some(schema);
-            }
-        }
-    }
-    let path = found.expect("serde-sarif's schema.json in the cargo registry");
-    let mut schema = json(&std::fs::read_to_string(path).expect("read schema"));
-    // Erratum in the published schema: the `language` patterns (of `run`
-    // and `toolComponent`) have a stray `]` that strict regex engines
-    // reject. Our output never sets `language`, so correcting them changes
-    // nothing we are tested on.
-    fn fix(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::String(s) if s == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" => {
-                *s = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into()
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(fix),
-            serde_json::Value::Object(o) => o.values_mut().for_each(fix),
-            _ => {}
-        }
-    }
-    fix(&mut schema);
-    assert!(
-        schema["title"]
-            .as_str()
-            .is_some_and(|t| t.contains("2.1.0")),
-        "the SARIF 2.1.0 schema"
-    );
-    schema
-}
-
-fn assert_valid_sarif(text: &str) -> serde_json::Value {
-    let value = json(text);
-    let schema = sarif_schema();
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(&value)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "invalid SARIF:\n{}\n{text}",
-        errors.join("\n")
-    );
-    // Also the typed model of the format.
-    let _: serde_sarif::sarif::Sarif =
-        serde_json::from_value(value.clone()).expect("serde-sarif reads it");
-    value
 }
 
 #[test]
@@ -490,4 +427,27 @@ fn every_answer_and_report_says_which_corpus_it_used() {
     assert_eq!(r.exit, Exit::Usage);
     assert!(r.err.contains("contains no .policy files"), "{}", r.err);
     let _ = std::fs::remove_dir_all(&broken);
+}
+
+#[test]
+fn check_and_coverage_count_the_same_rules() {
+    let check = run(&["check", "policies", "--today", "2026-12-01"]);
+    let rules: usize = check
+        .out
+        .lines()
+        .find_map(|l| l.split(" jurisdiction(s), ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("check counts rules");
+    let cov = json(&run(&["test", "policies", "--coverage", "--format", "json"]).out);
+    assert_eq!(cov["coverage"]["rules"], rules, "the same `rule` blocks");
+    // The federal default is a row of its own, not a rule.
+    assert_eq!(cov["coverage"]["defaults"], 1);
+    let text = run(&["test", "policies", "--coverage"]);
+    assert!(
+        text.out
+            .contains(&format!("{rules}/{rules} rules and 1/1 defaults exercised")),
+        "{}",
+        text.out
+    );
 }

@@ -85,7 +85,7 @@ fn codes_doc_is_current() {
     let have = std::fs::read_to_string("docs/codes.md").unwrap_or_default();
     assert!(
         have == want,
-        "docs/codes.md is stale: run `cargo run -- explain --markdown > docs/codes.md`"
+        "docs/codes.md is stale: run `cargo run -- explain --format markdown > docs/codes.md`"
     );
 }
 

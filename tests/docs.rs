@@ -67,3 +67,61 @@ fn language_reference_examples_hold() {
         }
     }
 }
+
+/// Every ```policy block of the docs and README, as `(file, info, body)`.
+fn all_blocks() -> Vec<(String, String, String)> {
+    let mut files: Vec<String> = std::fs::read_dir("docs")
+        .expect("docs/")
+        .map(|e| e.expect("entry").path().display().to_string())
+        .filter(|p| p.ends_with(".md"))
+        .collect();
+    files.push("README.md".into());
+    files.sort();
+    files
+        .into_iter()
+        .flat_map(|f| {
+            let doc = std::fs::read_to_string(&f).expect("read doc");
+            blocks(&doc)
+                .into_iter()
+                .map(move |(info, body)| (f.clone(), info, body))
+        })
+        .collect()
+}
+
+/// The docs teach the layout `mandate fmt` writes: each example goes
+/// through `mandate fmt --check -` unchanged (examples of syntax errors
+/// aside, which do not parse).
+#[test]
+fn docs_examples_are_in_canonical_form() {
+    use std::io::Write;
+    let blocks = all_blocks();
+    assert!(blocks.len() >= 4);
+    let mut checked = 0;
+    for (file, info, body) in blocks {
+        if info.starts_with("error E001") {
+            continue;
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .args(["fmt", "--check", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("mandate runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{body}\n").as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("finishes");
+        assert!(
+            out.status.success(),
+            "an example in {file} is not in canonical form (`mandate fmt -` prints it):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "examples were checked");
+}

@@ -77,6 +77,29 @@ fn the_shipped_corpus_is_formatted() {
 fn fmt_canonical_layout() {
     let messy = "// header\njurisdiction   ZZ \"Z\" extends US{reviewed 2026-11-27 rule a{when concern==subpoena and(threat_serious or not victim_identifiable) then must_not_disclose cite \"x\" // why\n note \"n\"}}\n";
     let (out, _) = format_text("messy.policy", messy).expect("parses");
-    let want = "// header\njurisdiction ZZ \"Z\" extends US {\n  reviewed 2026-11-27\n\n  rule a {\n    when concern == subpoena and (threat_serious or not victim_identifiable)\n    then must_not_disclose\n    // why\n    note \"n\"\n    cite \"x\"\n  }\n}\n";
+    // A trailing comment stays at the end of the line printed before the
+    // statement that followed it (`note`, moved before `cite`).
+    let want = "// header\njurisdiction ZZ \"Z\" extends US {\n  reviewed 2026-11-27\n\n  rule a {\n    when concern == subpoena and (threat_serious or not victim_identifiable)\n    then must_not_disclose  // why\n    note \"n\"\n    cite \"x\"\n  }\n}\n";
     assert_eq!(out, want);
+}
+
+#[test]
+fn trailing_comments_stay_on_their_line() {
+    let text = "schema {  // the vocabulary\n  enum Concern { a, b }\n  enum Recipient { court }\n  fact concern: Concern\n}\n\njurisdiction US \"Federal\" {\n  default must_not_disclose cite \"45 CFR 164.502(a)\"\n\n  rule r {  // the only rule\n    when concern == a  // keep: the statute says so\n    then may_disclose to [court]\n    cite \"X § 1\"  // read 2026\n  }  // end of r\n}  // end\n";
+    let (formatted, _) = format_text("t.policy", text).expect("parses");
+    for line in [
+        "schema {  // the vocabulary",
+        "  rule r {  // the only rule",
+        "    when concern == a  // keep: the statute says so",
+        "    cite \"X § 1\"  // read 2026",
+        "  }  // end of r",
+        "}  // end",
+    ] {
+        assert!(
+            formatted.lines().any(|l| l == line),
+            "`{line}` kept whole:\n{formatted}"
+        );
+    }
+    let (again, _) = format_text("t.policy", &formatted).expect("parses");
+    assert_eq!(again, formatted, "a fixed point");
 }

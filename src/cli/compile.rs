@@ -45,6 +45,9 @@ pub fn compile(a: CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> std:
         writeln!(err, "error: cannot write `{}`: {e}", a.output.display())?;
         return Ok(Exit::Usage);
     }
+    if a.quiet {
+        return Ok(Exit::Ok);
+    }
     writeln!(
         out,
         "wrote {} jurisdiction(s) to {}{}",

@@ -1,7 +1,7 @@
 //! `mandate decide`: one situation in one or more jurisdictions, in plain
 //! words first, then the law behind it.
 
-use super::report::{policies, with_as_of, Source};
+use super::report::{policies_for, with_as_of, Source};
 use super::{DecideArgs, Exit, Format};
 use crate::api::words::wrap;
 use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};
@@ -14,7 +14,7 @@ pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         artifact: a.tables.as_deref(),
         verify_key: a.verify_key.as_deref(),
     };
-    let policies = match policies(source, err)? {
+    let policies = match policies_for(source, a.format == Format::Json, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };

@@ -2,8 +2,9 @@
 //! of the policies, from two directories or two git revisions.
 
 use super::findings::{Finding, Level};
-use super::{DiffArgs, Exit, ReportFormat};
-use crate::diff::{describe_change, describe_region, JurisdictionDiff};
+use super::report::Failed;
+use super::{DiffArgs, Exit, ExitOn, ReportFormat};
+use crate::diff::{describe_change, describe_region, describe_text_change, JurisdictionDiff};
 use crate::source::Sources;
 use crate::table::{Action, Duration, Outcome, Tables};
 use serde::Serialize;
@@ -12,21 +13,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Load one side: a directory, or the policies of a git revision.
-fn side(
-    spec: &OsStr,
-    policies: &Path,
-    err: &mut dyn Write,
-) -> std::io::Result<Result<Tables, Exit>> {
+/// Load one side: a directory or file (with its corpus), or the policies
+/// of a git revision; it must compile.
+fn side(spec: &OsStr, policies: &Path) -> Result<crate::Analysis, Failed> {
     let shown = spec.to_string_lossy();
-    let loaded = if Path::new(spec).is_dir() {
-        match crate::loader::load(Path::new(spec)) {
-            Ok(l) => l,
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(Err(Exit::Usage));
-            }
-        }
+    let loaded = if Path::new(spec).exists() {
+        crate::loader::load(Path::new(spec))
+            .map_err(|e| Failed::usage(e.to_string(), "give a directory of .policy files"))?
     } else {
         match from_git(spec, policies) {
             Ok(sources) => crate::loader::Loaded {
@@ -34,29 +27,25 @@ fn side(
                 diags: Vec::new(),
             },
             Err(reason) => {
-                writeln!(
-                    err,
-                    "error: `{shown}` is neither a directory nor a git revision with {}: {reason}",
-                    policies.display()
-                )?;
-                writeln!(err, "  help: give two directories, or run inside the repository and name revisions such as `main` or `HEAD~1`")?;
-                return Ok(Err(Exit::Usage));
+                return Err(Failed::usage(
+                    format!(
+                        "`{shown}` is neither a directory nor a git revision with {}: {reason}",
+                        policies.display()
+                    ),
+                    "give two directories, or run inside the repository and name revisions such as `main` or `HEAD~1`",
+                ))
             }
         }
     };
     let a = crate::analyse(loaded.sources, loaded.diags);
-    match a.tables {
-        Some(t) => Ok(Ok(t)),
-        None => {
-            let errors: Vec<_> = a.diags.iter().filter(|d| d.is_error()).cloned().collect();
-            write!(err, "{}", crate::diag::render_all(&errors, &a.sources))?;
-            writeln!(
-                err,
-                "error: `{shown}` has {} error(s); a diff needs two corpora that compile",
-                errors.len()
-            )?;
-            Ok(Err(Exit::Findings))
-        }
+    if a.tables.is_some() && a.program.is_some() {
+        Ok(a)
+    } else {
+        let n = a.errors();
+        Err(Failed::policy_errors(
+            format!("`{shown}` has {n} error(s); a diff needs two corpora that compile"),
+            a,
+        ))
     }
 }
 
@@ -159,84 +148,95 @@ fn from_git(rev: &OsStr, policies: &Path) -> Result<Sources, String> {
 
 /// One corpus as it stood on two days: the tables with the rows in force
 /// on each, so the diff below is the change in law between them.
-fn between(
-    days: &[String],
-    policies: &Path,
-    err: &mut dyn Write,
-) -> std::io::Result<Result<(Tables, Tables), Exit>> {
+fn between(days: &[String], policies: &Path) -> Result<(Tables, Tables), Failed> {
     let mut parsed = Vec::new();
     for d in days {
         match crate::table::parse_date(d) {
             Some(day) => parsed.push(day),
             None => {
-                writeln!(err, "error: `--between {d}`: not a date")?;
-                writeln!(
-                    err,
-                    "  help: write the dates as YYYY-MM-DD, e.g. --between 2018-01-01 2026-01-01"
-                )?;
-                return Ok(Err(Exit::Usage));
+                return Err(Failed::usage(
+                    format!("`--between {d}`: not a date"),
+                    "write the dates as YYYY-MM-DD, e.g. --between 2018-01-01 2026-01-01",
+                ))
             }
         }
     }
     let tables = if policies.is_dir() {
-        match side(policies.as_os_str(), policies, err)? {
-            Ok(t) => t,
-            Err(code) => return Ok(Err(code)),
+        let a = side(policies.as_os_str(), policies)?;
+        match a.tables {
+            Some(t) => t,
+            None => return Err(Failed::policy_errors("the policies do not compile", a)),
         }
     } else {
         let loaded = crate::loader::embedded();
-        match crate::compile_sources(loaded.sources, loaded.diags).tables {
+        let a = crate::compile_sources(loaded.sources, loaded.diags);
+        match a.tables {
             Some(t) => t,
             None => {
-                writeln!(err, "error: the built-in policies do not compile")?;
-                return Ok(Err(Exit::Findings));
+                return Err(Failed::policy_errors(
+                    "the built-in policies do not compile",
+                    a,
+                ))
             }
         }
     };
     let Some(col) = tables.date_column() else {
-        writeln!(
-            err,
-            "error: the schema has no `as_of: date` fact, so rules have no dates"
-        )?;
-        writeln!(err, "  help: declare `fact as_of: date FIRST..=LAST = today` and give rules `effective` / `until`")?;
-        return Ok(Err(Exit::Findings));
+        return Err(Failed {
+            exit: Exit::Findings,
+            ..Failed::usage(
+                "the schema has no `as_of: date` fact, so rules have no dates",
+                "declare `fact as_of: date FIRST..=LAST = today` and give rules `effective` / `until`",
+            )
+        });
     };
     let on = |day: i64| Tables {
         tables: tables.tables.iter().map(|t| t.at(col, day)).collect(),
         ..tables.clone()
     };
-    Ok(Ok((on(parsed[0]), on(parsed[1]))))
+    Ok((on(parsed[0]), on(parsed[1])))
 }
 
 pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let empty = serde_json::json!({ "changes": [], "text_changes": [] });
     let policies = a.policies.clone().unwrap_or_else(default_policies);
-    let (old, new) = match (&a.between, &a.old) {
-        (Some(days), _) => match between(days, &policies, err)? {
-            Ok(pair) => pair,
-            Err(code) => return Ok(code),
+    // Two corpora: decisions and texts; one corpus on two days: decisions.
+    let (old_tables, new_tables, texts) = match (&a.between, &a.old) {
+        (Some(days), _) => match between(days, &policies) {
+            Ok((old, new)) => (old, new, Vec::new()),
+            Err(f) => return f.report(a.format, empty, out, err),
         },
         (None, Some(old_spec)) => {
-            let old = match side(old_spec, &policies, err)? {
+            let old = match side(old_spec, &policies) {
                 Ok(t) => t,
-                Err(code) => return Ok(code),
+                Err(f) => return f.report(a.format, empty, out, err),
             };
             let new_spec = a
                 .new
                 .clone()
                 .unwrap_or_else(|| policies.clone().into_os_string());
-            let new = match side(&new_spec, &policies, err)? {
+            let new = match side(&new_spec, &policies) {
                 Ok(t) => t,
-                Err(code) => return Ok(code),
+                Err(f) => return f.report(a.format, empty, out, err),
             };
-            (old, new)
+            let texts = match (&old.program, &new.program) {
+                (Some(o), Some(n)) => crate::diff::text_changes(o, n, &new.sources),
+                _ => Vec::new(),
+            };
+            match (old.tables, new.tables) {
+                (Some(o), Some(n)) => (o, n, texts),
+                _ => return Ok(Exit::Findings),
+            }
         }
         (None, None) => {
-            writeln!(err, "error: give OLD [NEW], or --between FIRST SECOND")?;
-            return Ok(Exit::Usage);
+            return Failed::usage(
+                "give OLD [NEW], or --between FIRST SECOND",
+                "`mandate diff --help` has examples",
+            )
+            .report(a.format, empty, out, err)
         }
     };
-    let diffs = crate::diff::diff(&old, &new);
-    let columns = crate::diff::align(&old.columns, &new.columns);
+    let diffs = crate::diff::diff(&old_tables, &new_tables);
+    let columns = crate::diff::align(&old_tables.columns, &new_tables.columns);
     let regions: usize = diffs
         .iter()
         .map(|d| {
@@ -247,6 +247,20 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
             }
         })
         .sum();
+    let decision_summary = if diffs.is_empty() {
+        "no decision changes".to_string()
+    } else {
+        format!("{regions} change(s) in {} jurisdiction(s)", diffs.len())
+    };
+    let text_summary = format!(
+        "{} text change(s) (notes, citations, unverified, sources, review dates)",
+        texts.len()
+    );
+    let fail = match a.exit_code {
+        None => false,
+        Some(ExitOn::Decisions) => !diffs.is_empty(),
+        Some(ExitOn::Any) => !diffs.is_empty() || !texts.is_empty(),
+    };
     match a.format {
         ReportFormat::Text => {
             for d in &diffs {
@@ -268,14 +282,14 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                     }
                 }
             }
-            if diffs.is_empty() {
-                writeln!(out, "no decision changes")?;
-            } else {
-                writeln!(
-                    out,
-                    "{regions} change(s) in {} jurisdiction(s)",
-                    diffs.len()
-                )?;
+            if !a.quiet {
+                writeln!(out, "{decision_summary}")?;
+            }
+            for t in &texts {
+                writeln!(out, "{}", describe_text_change(t))?;
+            }
+            if !texts.is_empty() && !a.quiet {
+                writeln!(out, "{text_summary}")?;
             }
         }
         ReportFormat::Json => {
@@ -299,14 +313,30 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                         .collect(),
                 })
                 .collect();
+            let text_changes = texts
+                .iter()
+                .map(|t| TextJson {
+                    jurisdiction: &t.jurisdiction,
+                    rule: t.rule.as_deref(),
+                    field: t.field,
+                    old: t.old.as_deref(),
+                    new: t.new.as_deref(),
+                    file: &t.file,
+                    line: t.line,
+                })
+                .collect();
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&DiffJson { changes }).unwrap_or_default()
+                serde_json::to_string_pretty(&DiffJson {
+                    changes,
+                    text_changes
+                })
+                .unwrap_or_default()
             )?;
         }
         ReportFormat::Sarif | ReportFormat::Github => {
-            let findings: Vec<Finding> = diffs
+            let mut findings: Vec<Finding> = diffs
                 .iter()
                 .flat_map(|d| match d {
                     JurisdictionDiff::Changed {
@@ -315,7 +345,7 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                     } => changes
                         .iter()
                         .map(|c| Finding {
-                            rule: "decision-change".into(),
+                            rule: DECISION_CHANGE.into(),
                             level: Level::Note,
                             message: format!(
                                 "{jurisdiction}: {}: {}",
@@ -325,11 +355,12 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                             file: Some(c.new.file.clone()),
                             start: (c.new.line, 1),
                             end: (c.new.line, 1),
+                            properties: Vec::new(),
                         })
                         .collect::<Vec<_>>(),
                     JurisdictionDiff::Added(code) | JurisdictionDiff::Removed(code) => {
                         vec![Finding {
-                            rule: "decision-change".into(),
+                            rule: DECISION_CHANGE.into(),
                             level: Level::Note,
                             message: format!(
                                 "{code}: {}",
@@ -342,23 +373,51 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
                             file: None,
                             start: (1, 1),
                             end: (1, 1),
+                            properties: Vec::new(),
                         }]
                     }
                 })
                 .collect();
+            findings.extend(texts.iter().map(|t| Finding {
+                rule: TEXT_CHANGE.into(),
+                level: Level::Note,
+                message: describe_text_change(t),
+                file: Some(t.file.clone()),
+                start: (t.line, 1),
+                end: (t.line, 1),
+                properties: Vec::new(),
+            }));
             let text = if a.format == ReportFormat::Sarif {
-                super::findings::sarif(&findings)
+                super::findings::sarif(&findings, None)
             } else {
-                super::findings::github(&findings)
+                let summary = format!("{decision_summary}; {text_summary}");
+                // `--exit-code` fails the step: its summary is the error.
+                let stop = fail.then(|| super::findings::Stop {
+                    message: summary.clone(),
+                    help: Some("`--exit-code` fails the run on these changes".into()),
+                });
+                super::findings::github(&findings, stop.as_ref(), &summary)
             };
             write!(out, "{text}")?;
         }
     }
-    Ok(if a.exit_code && !diffs.is_empty() {
-        Exit::Findings
-    } else {
-        Exit::Ok
-    })
+    Ok(if fail { Exit::Findings } else { Exit::Ok })
+}
+
+/// SARIF rule ids of the two kinds of change.
+pub const DECISION_CHANGE: &str = "decision-change";
+pub const TEXT_CHANGE: &str = "text-change";
+
+/// A changed text in `diff --format json`.
+#[derive(Serialize)]
+struct TextJson<'a> {
+    jurisdiction: &'a str,
+    rule: Option<&'a str>,
+    field: &'static str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    file: &'a str,
+    line: usize,
 }
 
 /// `diff --format json`: one entry per changed region, added or removed
@@ -366,6 +425,7 @@ pub fn diff(a: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::R
 #[derive(Serialize)]
 struct DiffJson<'a> {
     changes: Vec<ChangeJson<'a>>,
+    text_changes: Vec<TextJson<'a>>,
 }
 
 #[derive(Serialize)]

@@ -39,9 +39,32 @@ pub struct Finding {
     pub file: Option<String>,
     pub start: (usize, usize),
     pub end: (usize, usize),
+    /// Machine-readable details (a failed test's `expected` and
+    /// `actual`), also written in the message: SARIF `properties`.
+    pub properties: Vec<(&'static str, String)>,
+}
+
+/// Why a command could not give its result (a path that does not exist,
+/// policies that do not compile): machine formats still print one
+/// document, which says so.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    pub message: String,
+    pub help: Option<String>,
 }
 
 impl Finding {
+    /// A diagnostic as a finding; `denied` raises a warning to an error,
+    /// as the run's exit code does.
+    pub fn from_diag_denied(d: &Diagnostic, sources: &Sources, denied: bool) -> Finding {
+        let mut f = Finding::from_diag(d, sources);
+        if denied {
+            f.level = Level::Error;
+            f.message.push_str("\n(denied: this warning fails the run)");
+        }
+        f
+    }
+
     pub fn from_diag(d: &Diagnostic, sources: &Sources) -> Finding {
         let mut message = d.message.clone();
         if let Some(h) = &d.help {
@@ -65,6 +88,7 @@ impl Finding {
             file,
             start,
             end,
+            properties: Vec::new(),
         }
     }
 }
@@ -82,7 +106,24 @@ struct Sarif<'a> {
 #[derive(Serialize)]
 struct Run<'a> {
     tool: Tool,
+    invocations: [Invocation; 1],
     results: Vec<SarifResult<'a>>,
+}
+
+/// Whether the run could do its work; a stopped run carries the reason as
+/// a tool execution notification.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -131,6 +172,8 @@ struct SarifResult<'a> {
     message: Text,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<Location<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Serialize)]
@@ -185,7 +228,12 @@ fn rule_meta(id: &str) -> RuleMeta {
             id: id.to_string(),
             name: id.to_string(),
             short_description: Text {
-                text: "a decision that changes between two versions of the policies".into(),
+                text: if id == super::diff::TEXT_CHANGE {
+                    "a note, citation, unverified mark, source or review date that changes between two versions of the policies"
+                } else {
+                    "a decision that changes between two versions of the policies"
+                }
+                .into(),
             },
             full_description: None,
             default_configuration: Configuration { level: "note" },
@@ -194,7 +242,7 @@ fn rule_meta(id: &str) -> RuleMeta {
     }
 }
 
-pub fn sarif(findings: &[Finding]) -> String {
+pub fn sarif(findings: &[Finding], stop: Option<&Stop>) -> String {
     let mut ids: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -223,6 +271,12 @@ pub fn sarif(findings: &[Finding]) -> String {
                 })
                 .into_iter()
                 .collect(),
+            properties: (!f.properties.is_empty()).then(|| {
+                f.properties
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::from(v.as_str())))
+                    .collect()
+            }),
         })
         .collect();
     let doc = Sarif {
@@ -237,6 +291,21 @@ pub fn sarif(findings: &[Finding]) -> String {
                     rules: ids.iter().map(|i| rule_meta(i)).collect(),
                 },
             },
+            invocations: [Invocation {
+                execution_successful: stop.is_none(),
+                tool_execution_notifications: stop
+                    .map(|s| Notification {
+                        level: "error",
+                        message: Text {
+                            text: match &s.help {
+                                Some(h) => format!("{}\nhelp: {h}", s.message),
+                                None => s.message.clone(),
+                            },
+                        },
+                    })
+                    .into_iter()
+                    .collect(),
+            }],
             results,
         }],
     };
@@ -258,9 +327,12 @@ fn escape(s: &str, property: bool) -> String {
     out
 }
 
-pub fn github(findings: &[Finding]) -> String {
+/// Workflow commands, one a line: the findings, then the stop reason as
+/// an `::error`, or else the run's summary as a `::notice`.
+pub fn github(findings: &[Finding], stop: Option<&Stop>, summary: &str) -> String {
     let mut out = String::new();
     for f in findings {
+        let message = &f.message;
         let mut props = Vec::new();
         if let Some(file) = &f.file {
             props.push(format!("file={}", escape(file, true)));
@@ -273,7 +345,22 @@ pub fn github(findings: &[Finding]) -> String {
             "::{} {}::{}\n",
             f.level.github(),
             props.join(","),
-            escape(&f.message, false)
+            escape(message, false)
+        ));
+    }
+    if let Some(s) = stop {
+        let mut message = s.message.clone();
+        if let Some(h) = &s.help {
+            message.push_str(&format!("\nhelp: {h}"));
+        }
+        out.push_str(&format!(
+            "::error title=mandate::{}\n",
+            escape(&message, false)
+        ));
+    } else if !summary.is_empty() {
+        out.push_str(&format!(
+            "::notice title=mandate::{}\n",
+            escape(summary, false)
         ));
     }
     out

@@ -17,6 +17,9 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
             return Ok(Exit::Usage);
         }
     };
+    if path.as_os_str() == "-" {
+        return stdin(a.check, out, err);
+    }
     // Only the files asked for, not the whole corpus a file belongs to.
     let loaded = if path.is_file() {
         crate::loader::load_one(&path)
@@ -81,9 +84,9 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
             return Ok(Exit::Usage);
         }
     }
-    if a.check {
+    if a.check && !a.quiet {
         writeln!(out, "{changed} of {total} file(s) would be reformatted")?;
-    } else {
+    } else if !a.quiet {
         writeln!(out, "reformatted {changed} of {total} file(s)")?;
     }
     Ok(if failed || (a.check && changed > 0) {
@@ -91,6 +94,39 @@ pub fn fmt(a: FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
     } else {
         Exit::Ok
     })
+}
+
+/// `fmt -`: standard input formatted to standard output, or with
+/// `--check` the diff and exit 1 when it is not formatted.
+fn stdin(check: bool, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
+    let name = crate::loader::STDIN;
+    let mut sources = crate::source::Sources::new();
+    let text = match crate::loader::read_stdin() {
+        Ok(t) => t,
+        Err(d) => {
+            write!(err, "{}", crate::diag::render(&d, &sources))?;
+            return Ok(Exit::Usage);
+        }
+    };
+    let id = sources.add(name.to_string(), text);
+    let ast = match crate::syntax::parse(&sources, id) {
+        Ok(ast) => ast,
+        Err(diags) => {
+            write!(err, "{}", crate::diag::render_all(&diags, &sources))?;
+            return Ok(Exit::Findings);
+        }
+    };
+    let formatted = crate::fmt::format(&sources, id, &ast);
+    let original = &sources.get(id).text;
+    if !check {
+        write!(out, "{formatted}")?;
+        return Ok(Exit::Ok);
+    }
+    if formatted == **original {
+        return Ok(Exit::Ok);
+    }
+    write!(out, "{}", unified_diff(name, original, &formatted))?;
+    Ok(Exit::Findings)
 }
 
 /// A unified diff of a file and its formatted text, for `fmt --check`.

@@ -1,7 +1,7 @@
 //! `mandate jurisdictions`: the list, or the jurisdiction x concern matrix.
 
-use super::report::{analysis, on_day, policies, print_diags, Source};
-use super::{Exit, Format, JurisdictionsArgs, MatrixFormat};
+use super::report::{analysis, on_day, policies_for, Failed, Source};
+use super::{Exit, JurisdictionsArgs, MatrixFormat, ReportFormat};
 use serde::Serialize;
 use std::io::Write;
 
@@ -16,7 +16,8 @@ pub fn jurisdictions(
             artifact: None,
             verify_key: None,
         };
-        let policies = match policies(source, err)? {
+        let json = a.format == MatrixFormat::Json;
+        let policies = match policies_for(source, json, out, err)? {
             Ok(p) => p,
             Err(code) => return Ok(code),
         };
@@ -57,12 +58,24 @@ pub fn jurisdictions(
         .policies
         .as_deref()
         .map_or(super::Corpus::Builtin, super::Corpus::Path);
-    let (an, origin) = match analysis(corpus, err)? {
-        Ok(found) => found,
-        Err(code) => return Ok(code),
+    let machine = if a.format == MatrixFormat::Json {
+        ReportFormat::Json
+    } else {
+        ReportFormat::Text
     };
+    let (an, origin) = match analysis(corpus) {
+        Ok(found) => found,
+        Err(f) => return f.report(machine, serde_json::json!({}), out, err),
+    };
+    if an.program.is_none() {
+        return Failed::policy_errors("the policies have errors", an).report(
+            machine,
+            serde_json::json!({}),
+            out,
+            err,
+        );
+    }
     let Some(p) = &an.program else {
-        print_diags(&an, Format::Text, err)?;
         return Ok(Exit::Findings);
     };
     match a.format {

@@ -18,6 +18,7 @@ mod schema;
 #[cfg(feature = "serve")]
 mod serve;
 mod table;
+mod terminal;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -83,6 +84,9 @@ pub enum ReportFormat {
     after_help = "Examples:\n  mandate decide -j CA --fact concern=child_abuse --fact victim_age=10\n  mandate decide -j NY --fact concern=danger_to_others --fact threat_serious=true --explain\n  mandate check policies/\n  mandate table TX --format markdown"
 )]
 pub struct Cli {
+    /// Print only what fails: no summaries, no warnings that do not fail the run (text output)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -153,6 +157,26 @@ pub enum Command {
         after_help = "Examples:\n  mandate explain E017\n  mandate explain conflict\n  mandate explain --list"
     )]
     Explain(ExplainArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  mandate completions bash > ~/.local/share/bash-completion/completions/mandate\n  mandate completions zsh > ~/.zfunc/_mandate\n  mandate completions fish > ~/.config/fish/completions/mandate.fish\n  mandate completions powershell >> $PROFILE"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff)
+    #[command(after_help = "Examples:\n  mandate man > mandate.1 && man ./mandate.1")]
+    Man,
+}
+
+/// The shells `mandate completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 /// Which corpus an authoring command works on. `--policies` is the
@@ -204,11 +228,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// Fail on this warning code (e.g. W005, or `unverified` for W007, which is only reported when denied)
-    #[arg(long, value_name = "CODE")]
-    pub deny: Vec<String>,
+    #[arg(long, value_name = "CODE", value_parser = warning_code)]
+    pub deny: Vec<crate::diag::Code>,
     /// The date `reviewed` dates are judged against [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// `--quiet`, given before or after the command.
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -353,6 +380,9 @@ pub struct CompileArgs {
     /// Sign the artifact with this ed25519 private key (PEM, from `openssl genpkey -algorithm ed25519`)
     #[arg(long, value_name = "KEYFILE")]
     pub sign: Option<PathBuf>,
+    /// `--quiet`, given before or after the command.
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -366,6 +396,9 @@ pub struct FmtArgs {
     /// Change nothing; print a diff and exit 1 if a file is not formatted
     #[arg(long)]
     pub check: bool,
+    /// `--quiet`, given before or after the command.
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -380,6 +413,12 @@ pub struct TestArgs {
     /// Fail (exit 1) when fewer than N percent of rule rows are exercised, listing the rest
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub min_coverage: Option<u8>,
+    /// Run only the tests whose `JURISDICTION: name` contains TEXT (any case); with a policy file as PATH, only that file's tests run
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// `--quiet`, given before or after the command.
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -396,12 +435,24 @@ pub struct DiffArgs {
     pub policies: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// Exit 1 when some decision changed (for CI gates)
-    #[arg(long)]
-    pub exit_code: bool,
+    /// Exit 1 when some decision changed (for CI gates); `--exit-code=any` also when only a text changed
+    #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "decisions")]
+    pub exit_code: Option<ExitOn>,
+    /// `--quiet`, given before or after the command.
+    #[arg(skip)]
+    pub quiet: bool,
     /// Compare the law in force on two dates (YYYY-MM-DD) in one corpus (--policies, else the built-in one) instead of two corpora
     #[arg(long, num_args = 2, value_names = ["FIRST", "SECOND"], conflicts_with_all = ["old", "new"])]
     pub between: Option<Vec<String>>,
+}
+
+/// What makes `diff --exit-code` fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExitOn {
+    /// A decision changed (action, recipients, deadlines or citations of a decision)
+    Decisions,
+    /// A decision or a text changed (notes, citations, unverified, sources, review dates)
+    Any,
 }
 
 #[derive(Debug, clap::Args)]
@@ -439,33 +490,93 @@ pub struct ListArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// A code such as E017, or its name such as `conflict`
-    #[arg(required_unless_present_any = ["list", "markdown"])]
+    #[arg(required_unless_present_any = ["list", "markdown", "format"])]
     pub code: Option<String>,
     /// List every code
     #[arg(long)]
     pub list: bool,
-    /// Print every code's documentation as markdown (docs/codes.md)
-    #[arg(long, conflicts_with = "list")]
+    /// `markdown`: the code's section, or without a code every code's documentation (docs/codes.md)
+    #[arg(long, value_enum, conflicts_with = "list")]
+    pub format: Option<ExplainFormat>,
+    /// The same as `--format markdown` (kept for scripts)
+    #[arg(long, hide = true, conflicts_with_all = ["list", "format"])]
     pub markdown: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
+}
+
+/// `--deny CODE`: a warning code or its name. Errors always fail a run,
+/// so naming one would silently do nothing: it is refused.
+fn warning_code(s: &str) -> Result<crate::diag::Code, String> {
+    use crate::diag::{Code, Severity};
+    let warnings: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| c.severity() == Severity::Warning)
+        .map(|c| c.as_str())
+        .collect();
+    match Code::parse(s) {
+        Some(c) if c.severity() == Severity::Warning => Ok(c),
+        Some(c) => Err(format!(
+            "`{c}` ({}) is an error, and errors always fail the run; --deny takes a warning code: {}",
+            c.name(),
+            warnings.join(", ")
+        )),
+        None => {
+            let names = Code::ALL
+                .iter()
+                .filter(|c| c.severity() == Severity::Warning)
+                .flat_map(|c| [c.as_str(), c.name()])
+                .chain(["unverified"]);
+            let hint = crate::diag::suggest(s, names)
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            Err(format!(
+                "not a warning code; {hint}--deny takes one of {} (or its name, e.g. `unverified`)",
+                warnings.join(", ")
+            ))
+        }
+    }
 }
 
 /// Run a parsed command line.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let quiet = cli.quiet;
     let result = match cli.command {
-        Command::Check(a) => check::check(a, out, err),
+        Command::Check(mut a) => {
+            a.quiet = quiet;
+            check::check(a, out, err)
+        }
         Command::Decide(a) => decide::decide(a, out, err),
         Command::Ask(a) => ask::ask(a, out, err),
         Command::Notice(a) => notice::notice(a, out, err),
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::serve(a, out, err),
         Command::Table(a) => table::table(a, out, err),
-        Command::Compile(a) => compile::compile(a, out, err),
-        Command::Fmt(a) => fmt::fmt(a, out, err),
-        Command::Test(a) => test::test(a, out, err),
-        Command::Diff(a) => diff::diff(a, out, err),
+        Command::Compile(mut a) => {
+            a.quiet = quiet;
+            compile::compile(a, out, err)
+        }
+        Command::Fmt(mut a) => {
+            a.quiet = quiet;
+            fmt::fmt(a, out, err)
+        }
+        Command::Test(mut a) => {
+            a.quiet = quiet;
+            test::test(a, out, err)
+        }
+        Command::Diff(mut a) => {
+            a.quiet = quiet;
+            diff::diff(a, out, err)
+        }
         Command::Jurisdictions(a) => jurisdictions::jurisdictions(a, out, err),
         Command::Schema(a) => schema::schema(a, out, err),
         Command::Explain(a) => explain::explain(a, out, err),
+        Command::Completions { shell } => terminal::completions(shell, out),
+        Command::Man => terminal::man(out),
     };
     let result = result.and_then(|exit| out.flush().map(|()| exit));
     match result {
@@ -480,13 +591,23 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     }
 }
 
+/// Set up diagnostics for the terminal the binary writes to (colour,
+/// ASCII); see [`terminal::configure`].
+pub fn configure_terminal() {
+    terminal::configure();
+}
+
 /// Parse arguments and run; what `main` calls.
 pub fn main_with_args<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Exit
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    match Cli::try_parse_from(args) {
+    use clap::FromArgMatches;
+    let parsed = terminal::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    match parsed {
         Ok(cli) => run(cli, out, err),
         Err(e) => {
             let code = if e.use_stderr() {

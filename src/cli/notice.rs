@@ -1,7 +1,7 @@
 //! `mandate notice`: the limits of confidentiality for intake, per state.
 
 use super::report::corpus_line;
-use super::report::{on_day, policies, Source};
+use super::report::{on_day, policies_for, Source};
 use super::{Exit, NoticeArgs, NoticeFormat};
 use std::io::Write;
 
@@ -11,7 +11,7 @@ pub fn notice(a: NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         artifact: a.tables.as_deref(),
         verify_key: a.verify_key.as_deref(),
     };
-    let policies = match policies(source, err)? {
+    let policies = match policies_for(source, a.format == NoticeFormat::Json, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -26,6 +26,9 @@ pub fn notice(a: NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
             Err(e) => {
                 writeln!(err, "error: {e}")?;
                 writeln!(err, "  help: {}", e.help())?;
+                if a.format == NoticeFormat::Json {
+                    super::report::json_error(out, &e.to_string(), e.help())?;
+                }
                 return Ok(Exit::Usage);
             }
         }

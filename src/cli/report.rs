@@ -1,7 +1,8 @@
 //! Shared plumbing of the commands: getting a corpus or tables, and
 //! printing diagnostics.
 
-use super::{Corpus, Exit, Format};
+use super::findings::{self, Finding, Stop};
+use super::{Corpus, Exit, Format, ReportFormat};
 use crate::api::Policies;
 use crate::diag::{render, Diagnostic, Severity};
 use crate::source::Sources;
@@ -12,41 +13,150 @@ use std::path::Path;
 
 /// Read the corpus an authoring command was asked for, with the name it
 /// goes by in the output. A missing corpus is exit code 2, with help.
-pub fn load(
-    corpus: Corpus<'_>,
-    err: &mut dyn Write,
-) -> std::io::Result<Result<(crate::loader::Loaded, String), Exit>> {
+pub fn load(corpus: Corpus<'_>) -> Result<(crate::loader::Loaded, String), Failed> {
     let (loaded, origin) = match corpus {
-        Corpus::Builtin => {
-            return Ok(Ok((
-                crate::loader::embedded(),
-                crate::api::builtin_origin(),
-            )))
+        Corpus::Builtin => return Ok((crate::loader::embedded(), crate::api::builtin_origin())),
+        Corpus::Path(p) if p.as_os_str() == "-" => {
+            (crate::loader::load(p), crate::loader::STDIN.to_string())
         }
         Corpus::Path(p) => (crate::loader::load(p), p.display().to_string()),
         Corpus::Default => (crate::loader::resolve(None), "./policies".to_string()),
     };
-    match loaded {
-        Ok(l) => Ok(Ok((l, origin))),
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            let help = match e {
-                crate::loader::LoadError::NoCorpus => "run this where the ./policies folder is, give its PATH, or add --builtin to use the corpus built into mandate",
-                _ => "give a directory of .policy files or a policy file (PATH or --policies PATH), or --builtin",
-            };
-            writeln!(err, "  help: {help}")?;
-            Ok(Err(Exit::Usage))
-        }
-    }
+    loaded.map(|l| (l, origin)).map_err(|e| {
+        let help = match e {
+            crate::loader::LoadError::NoCorpus => "run this where the ./policies folder is, give its PATH, or add --builtin to use the corpus built into mandate",
+            _ => "give a directory of .policy files or a policy file (PATH or --policies PATH), or --builtin",
+        };
+        Failed::usage(e.to_string(), help)
+    })
 }
 
 /// Load and analyse a corpus; I/O failures become exit code 2.
-pub fn analysis(
-    corpus: Corpus<'_>,
-    err: &mut dyn Write,
-) -> std::io::Result<Result<(Analysis, String), Exit>> {
-    Ok(load(corpus, err)?
-        .map(|(loaded, origin)| (crate::analyse(loaded.sources, loaded.diags), origin)))
+pub fn analysis(corpus: Corpus<'_>) -> Result<(Analysis, String), Failed> {
+    load(corpus).map(|(loaded, origin)| (crate::analyse(loaded.sources, loaded.diags), origin))
+}
+
+/// A run that could not give its result, carried to the edge so every
+/// format can say so: text on stderr, and in a machine format one
+/// document on stdout that holds the error (JSON `error`, a SARIF
+/// invocation that did not succeed, a GitHub `::error`).
+pub struct Failed {
+    pub exit: Exit,
+    pub stop: Stop,
+    /// The policy errors behind it, when there are any.
+    pub diags: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+impl Failed {
+    /// Bad usage or I/O: exit code 2.
+    pub fn usage(message: impl Into<String>, help: impl Into<String>) -> Failed {
+        Failed {
+            exit: Exit::Usage,
+            stop: Stop {
+                message: message.into(),
+                help: Some(help.into()),
+            },
+            diags: Vec::new(),
+            sources: Sources::new(),
+        }
+    }
+
+    /// Policies with errors: exit code 1, the errors kept for the report.
+    pub fn policy_errors(message: impl Into<String>, analysis: Analysis) -> Failed {
+        Failed {
+            exit: Exit::Findings,
+            stop: Stop {
+                message: message.into(),
+                help: Some("`mandate check` reports every error".into()),
+            },
+            diags: analysis
+                .diags
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect(),
+            sources: analysis.sources,
+        }
+    }
+
+    /// Print the failure: always as text on `err`; in a machine format
+    /// also as one document on `out`. `empty` is the command's JSON
+    /// document with no results, to which `error`, `help` and
+    /// `diagnostics` are added, so readers of the usual fields still
+    /// find them.
+    pub fn report(
+        self,
+        format: ReportFormat,
+        empty: serde_json::Value,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> std::io::Result<Exit> {
+        write!(
+            err,
+            "{}",
+            crate::diag::render_all(&self.diags, &self.sources)
+        )?;
+        writeln!(err, "error: {}", self.stop.message)?;
+        for h in self.stop.help.iter().flat_map(|h| h.lines()) {
+            writeln!(err, "  help: {h}")?;
+        }
+        match format {
+            ReportFormat::Text => {}
+            ReportFormat::Json => {
+                let mut doc = match empty {
+                    serde_json::Value::Object(m) => m,
+                    _ => serde_json::Map::new(),
+                };
+                doc.insert("error".into(), self.stop.message.clone().into());
+                doc.insert(
+                    "help".into(),
+                    self.stop
+                        .help
+                        .clone()
+                        .map_or(serde_json::Value::Null, Into::into),
+                );
+                doc.insert(
+                    "diagnostics".into(),
+                    serde_json::to_value(
+                        self.diags
+                            .iter()
+                            .map(|d| diag_json(d, &self.sources))
+                            .collect::<Vec<_>>(),
+                    )
+                    .unwrap_or_default(),
+                );
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                )?;
+            }
+            ReportFormat::Sarif | ReportFormat::Github => {
+                let findings: Vec<Finding> = self
+                    .diags
+                    .iter()
+                    .map(|d| Finding::from_diag(d, &self.sources))
+                    .collect();
+                let text = if format == ReportFormat::Sarif {
+                    findings::sarif(&findings, Some(&self.stop))
+                } else {
+                    findings::github(&findings, Some(&self.stop), "")
+                };
+                write!(out, "{text}")?;
+            }
+        }
+        Ok(self.exit)
+    }
+}
+
+/// A failure as `--format json` prints it: `{"error": …, "help": …}`.
+pub fn json_error(out: &mut dyn Write, message: &str, help: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({ "error": message, "help": help }))
+            .unwrap_or_default()
+    )
 }
 
 /// The one line that says which corpus answered: its origin and, when it
@@ -130,8 +240,6 @@ pub fn read_key(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// Load the policies a command works on. Policy errors are printed and
-/// give exit code 1; I/O errors 2.
 /// The policies as of `day` (`--as-of`): notices, the matrix and tables
 /// show the law in force that day.
 pub fn on_day(
@@ -150,10 +258,38 @@ pub fn on_day(
     }
 }
 
+/// Load the policies a command works on and print a failure as text.
+/// Policy errors give exit code 1; I/O errors 2.
 pub fn policies(
     source: Source<'_>,
     err: &mut dyn Write,
 ) -> std::io::Result<Result<Policies, Exit>> {
+    policies_for(source, false, &mut std::io::sink(), err)
+}
+
+/// [`policies`] for a command that can print JSON: with `json`, a
+/// failure is also one JSON object on `out` with `error` and `help`.
+pub fn policies_for(
+    source: Source<'_>,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Policies, Exit>> {
+    match load_policies(source) {
+        Ok(p) => Ok(Ok(p)),
+        Err(f) => {
+            let format = if json {
+                ReportFormat::Json
+            } else {
+                ReportFormat::Text
+            };
+            f.report(format, serde_json::json!({}), out, err).map(Err)
+        }
+    }
+}
+
+/// The policies a command works on, or why they cannot be had.
+pub fn load_policies(source: Source<'_>) -> Result<Policies, Failed> {
     let (where_from, source_kind) = match &source {
         Source::Answer { dir: Some(d), .. } | Source::Authoring(Corpus::Path(d)) => {
             (d.display().to_string(), Corpus::Path(d))
@@ -172,16 +308,18 @@ pub fn policies(
                 Some(key_file) => match read_key(key_file) {
                     Ok(pem) => Policies::from_signed_artifact(f, &pem),
                     Err(e) => {
-                        writeln!(err, "error: cannot read `{}`: {e}", key_file.display())?;
-                        writeln!(err, "  help: check the path given to --verify-key")?;
-                        return Ok(Err(Exit::Usage));
+                        return Err(Failed::usage(
+                            format!("cannot read `{}`: {e}", key_file.display()),
+                            "check the path given to --verify-key",
+                        ))
                     }
                 },
             },
             Err(e) => {
-                writeln!(err, "error: cannot read `{}`: {e}", file.display())?;
-                writeln!(err, "  help: check the path given to --tables")?;
-                return Ok(Err(Exit::Usage));
+                return Err(Failed::usage(
+                    format!("cannot read `{}`: {e}", file.display()),
+                    "check the path given to --tables",
+                ))
             }
         },
         Source::Answer { dir: None, .. } => Policies::embedded(),
@@ -189,20 +327,18 @@ pub fn policies(
             match crate::loader::load(dir) {
                 Ok(loaded) => Policies::from_loaded(loaded, &dir.display().to_string()),
                 Err(e) => {
-                    writeln!(err, "error: {e}")?;
-                    writeln!(
-                        err,
-                        "  help: give a directory of .policy files, or a policy file"
-                    )?;
-                    return Ok(Err(Exit::Usage));
+                    return Err(Failed::usage(
+                        e.to_string(),
+                        "give a directory of .policy files, or a policy file",
+                    ))
                 }
             }
         }
         Source::Authoring(Corpus::Builtin) => Policies::embedded(),
-        Source::Authoring(Corpus::Default) => match load(Corpus::Default, err)? {
-            Ok((loaded, origin)) => Policies::from_loaded(loaded, &origin),
-            Err(code) => return Ok(Err(code)),
-        },
+        Source::Authoring(Corpus::Default) => {
+            let (loaded, origin) = load(Corpus::Default)?;
+            Policies::from_loaded(loaded, &origin)
+        }
     };
     // The day `as_of` defaults to: the system's date, unless
     // MANDATE_TODAY fixes it (tests, reproducible reports).
@@ -210,43 +346,53 @@ pub fn policies(
         (Ok(p), Ok(day)) => match p.with_today(&day) {
             Ok(p) => Ok(p),
             Err(e) => {
-                writeln!(err, "error: MANDATE_TODAY: {e}")?;
-                return Ok(Err(Exit::Usage));
+                return Err(Failed::usage(
+                    format!("MANDATE_TODAY: {e}"),
+                    "write it as YYYY-MM-DD",
+                ))
             }
         },
         (other, _) => other,
     };
-    match loaded {
-        Ok(p) => Ok(Ok(p)),
-        Err(d) => {
-            if d.problems().iter().any(|p| p.file.is_some()) {
-                let errors: Vec<Diagnostic> =
-                    d.items.iter().filter(|x| x.is_error()).cloned().collect();
-                write!(err, "{}", crate::diag::render_all(&errors, &d.sources))?;
-                writeln!(
-                    err,
-                    "error: the policies in `{}` have {} error(s); run `mandate check {}` for details",
-                    where_from,
-                    errors.len(),
-                    where_from
-                )?;
-                if !matches!(source_kind, Corpus::Builtin) {
-                    writeln!(
-                        err,
-                        "  help: without --policies, answer commands use the corpus built into mandate"
-                    )?;
-                }
-            } else {
-                for p in d.problems() {
-                    writeln!(err, "error: {}", p.message)?;
-                    if let Some(h) = p.help {
-                        writeln!(err, "  help: {h}")?;
-                    }
-                }
+    loaded.map_err(|d| {
+        if d.problems().iter().any(|p| p.file.is_some()) {
+            let errors: Vec<Diagnostic> =
+                d.items.iter().filter(|x| x.is_error()).cloned().collect();
+            let mut help = format!("run `mandate check {where_from}` for details");
+            if !matches!(source_kind, Corpus::Builtin) {
+                help.push_str(
+                    "\nwithout --policies, answer commands use the corpus built into mandate",
+                );
             }
-            Ok(Err(Exit::Findings))
+            Failed {
+                exit: Exit::Findings,
+                stop: Stop {
+                    message: format!(
+                        "the policies in `{where_from}` have {} error(s)",
+                        errors.len()
+                    ),
+                    help: Some(help),
+                },
+                diags: errors,
+                sources: d.sources,
+            }
+        } else {
+            let problems = d.problems();
+            Failed {
+                exit: Exit::Findings,
+                stop: Stop {
+                    message: problems
+                        .iter()
+                        .map(|p| p.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    help: problems.iter().find_map(|p| p.help.clone()),
+                },
+                diags: Vec::new(),
+                sources: Sources::new(),
+            }
         }
-    }
+    })
 }
 
 /// A jurisdiction by code or name; unknown ones are reported with the
@@ -280,6 +426,10 @@ pub struct DiagJson<'a> {
     help: Option<&'a str>,
     location: Option<LocationJson<'a>>,
     labels: Vec<LabelJson<'a>>,
+    /// A warning that `--deny`/`--deny-warnings` turned into an error
+    /// (its `severity` is then `error`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    denied: bool,
 }
 
 #[derive(Serialize)]
@@ -307,6 +457,8 @@ struct DiagsJson<'a> {
     diagnostics: Vec<DiagJson<'a>>,
     errors: usize,
     warnings: usize,
+    /// Warnings counted among `warnings` that fail the run.
+    denied: usize,
 }
 
 pub fn diag_json<'a>(d: &'a Diagnostic, sources: &'a Sources) -> DiagJson<'a> {
@@ -335,6 +487,7 @@ pub fn diag_json<'a>(d: &'a Diagnostic, sources: &'a Sources) -> DiagJson<'a> {
                 text: &l.text,
             })
             .collect(),
+        denied: false,
     }
 }
 
@@ -347,21 +500,39 @@ pub fn print_diags(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io
             }
             Ok(())
         }
-        Format::Json => print_diags_json(a, None, out),
+        Format::Json => print_diags_json(a, None, &|_| false, out),
     }
 }
 
-/// Diagnostics as one JSON document, with the corpus they are about.
+/// Diagnostics as one JSON document, with the corpus they are about;
+/// `denied` tells which warnings fail the run.
 pub fn print_diags_json(
     a: &Analysis,
     corpus: Option<CorpusJson<'_>>,
+    denied: &dyn Fn(&Diagnostic) -> bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let doc = DiagsJson {
         corpus,
-        diagnostics: a.diags.iter().map(|d| diag_json(d, &a.sources)).collect(),
+        diagnostics: a
+            .diags
+            .iter()
+            .map(|d| {
+                let mut j = diag_json(d, &a.sources);
+                if !d.is_error() && denied(d) {
+                    j.denied = true;
+                    j.severity = Severity::Error;
+                }
+                j
+            })
+            .collect(),
         errors: a.errors(),
         warnings: a.warnings(),
+        denied: a
+            .diags
+            .iter()
+            .filter(|d| !d.is_error() && denied(d))
+            .count(),
     };
     writeln!(
         out,

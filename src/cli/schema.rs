@@ -1,6 +1,6 @@
 //! `mandate schema`: the facts, their values and defaults.
 
-use super::report::{policies, Source};
+use super::report::{policies_for, Source};
 use super::{Exit, Format, ListArgs};
 use crate::api::FactKind;
 use std::io::Write;
@@ -11,7 +11,7 @@ pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         artifact: None,
         verify_key: None,
     };
-    let policies = match policies(source, err)? {
+    let policies = match policies_for(source, a.format == Format::Json, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -40,11 +40,25 @@ pub fn schema(a: ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                     writeln!(out, "    {doc}")?;
                 }
                 if let FactKind::Enum { values, .. } = &f.kind {
-                    let names: Vec<&str> = values.iter().map(|v| v.name.as_str()).collect();
-                    writeln!(out, "    values: {}", names.join(", "))?;
+                    writeln!(out, "    values:")?;
+                    variants(values, out)?;
                 }
             }
+            writeln!(out, "recipients (the `to [...]` of a decision):")?;
+            variants(&schema.recipients, out)?;
         }
     }
     Ok(Exit::Ok)
+}
+
+/// One value a line, its doc string beside it, names aligned.
+fn variants(values: &[crate::api::Variant], out: &mut dyn Write) -> std::io::Result<()> {
+    let width = values.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    for v in values {
+        match &v.doc {
+            Some(doc) => writeln!(out, "      {:<width$}  {doc}", v.name)?,
+            None => writeln!(out, "      {}", v.name)?,
+        }
+    }
+    Ok(())
 }

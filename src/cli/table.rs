@@ -1,6 +1,6 @@
 //! `mandate table`: the compiled decision table of one jurisdiction.
 
-use super::report::{on_day, pick, policies, Source};
+use super::report::{json_error, on_day, pick, policies_for, Source};
 use super::{Exit, TableArgs, DISCLAIMER};
 use crate::table::TableFormat;
 use std::io::Write;
@@ -11,11 +11,19 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         artifact: a.tables.as_deref(),
         verify_key: a.verify_key.as_deref(),
     };
-    let policies = match policies(source, err)? {
+    let policies = match policies_for(source, a.format == super::TableFormatArg::Json, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
+    let json = a.format == super::TableFormatArg::Json;
     let Some(j) = pick(&policies, &a.jurisdiction, err)? else {
+        if json {
+            json_error(
+                out,
+                &format!("unknown jurisdiction `{}`", a.jurisdiction),
+                "`mandate jurisdictions` lists them",
+            )?;
+        }
         return Ok(Exit::Usage);
     };
     let dated = a.as_of.is_some();
@@ -34,6 +42,9 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         (Ok(all), Ok(one)) => (all, one),
         (Err(e), _) | (_, Err(e)) => {
             writeln!(err, "error: {e}")?;
+            if json {
+                json_error(out, &e.to_string(), e.help())?;
+            }
             return Ok(Exit::Findings);
         }
     };

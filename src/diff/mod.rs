@@ -4,6 +4,10 @@
 //! row, and every pair of regions that meet with different decisions is a
 //! change. Regions are then merged into a few compact conditions.
 
+mod text;
+
+pub use text::{describe_text_change, text_changes, TextChange};
+
 use crate::table::cube::{intersect, partition, Cube};
 use crate::table::{decision_text, Column, ColumnType, Outcome, Row, Set, Table, Tables, Test};
 use std::collections::BTreeSet;

@@ -1,7 +1,8 @@
 //! The canonical layout. Printing walks the AST; comments, which the
 //! grammar skips, are recovered from the source text and re-attached to
 //! the statement that follows them (or to the closing brace of their
-//! block), so formatting never loses one. The output is a fixed point:
+//! block), so formatting never loses one; a comment that ends a line of
+//! code stays at the end of that line. The output is a fixed point:
 //! formatting it again changes nothing.
 
 use crate::source::{FileId, Sources};
@@ -34,8 +35,8 @@ pub fn format(sources: &Sources, file: FileId, ast: &File) -> String {
 
 /// `//` comments outside strings: (start offset, text without trailing
 /// whitespace, plus a newline when a blank line follows it, so section
-/// headers keep their spacing).
-fn comments(text: &str) -> Vec<(usize, String)> {
+/// headers keep their spacing, and whether code precedes it on its line).
+fn comments(text: &str) -> Vec<(usize, String, bool)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -51,11 +52,16 @@ fn comments(text: &str) -> Vec<(usize, String)> {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
                 let mut comment = text[i..end].trim_end().to_string();
+                let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let trailing = !text[line_start..i].trim().is_empty();
                 let next_line = text.get(end + 1..).and_then(|rest| rest.split('\n').next());
-                if next_line.is_some_and(|l| l.trim().is_empty()) && end + 1 < text.len() {
+                if !trailing
+                    && next_line.is_some_and(|l| l.trim().is_empty())
+                    && end + 1 < text.len()
+                {
                     comment.push('\n');
                 }
-                out.push((i, comment));
+                out.push((i, comment, trailing));
                 i = end;
             }
             _ => i += 1,
@@ -66,7 +72,7 @@ fn comments(text: &str) -> Vec<(usize, String)> {
 
 struct Printer {
     out: String,
-    comments: Vec<(usize, String)>,
+    comments: Vec<(usize, String, bool)>,
     /// Comments before this index have been printed.
     next: usize,
 }
@@ -89,14 +95,21 @@ pub fn quote(s: &str) -> String {
 
 impl Printer {
     /// Print every comment that starts before `pos`, at `indent`.
+    /// A comment that followed code on its line goes back to the end of
+    /// the last line printed, which holds that code.
     fn comments_before(&mut self, pos: u32, indent: &str) {
-        while let Some((at, text)) = self.comments.get(self.next) {
+        while let Some((at, text, trailing)) = self.comments.get(self.next) {
             if *at >= pos as usize {
                 break;
             }
-            self.out.push_str(indent);
-            self.out.push_str(text);
-            self.out.push('\n');
+            let end = self.out.trim_end_matches('\n').len();
+            if *trailing && end > 0 {
+                self.out.insert_str(end, &format!("  {text}"));
+            } else {
+                self.out.push_str(indent);
+                self.out.push_str(text);
+                self.out.push('\n');
+            }
             self.next += 1;
         }
     }

@@ -36,8 +36,35 @@ fn cell(col: &Column, set: &Set) -> String {
     }
 }
 
+/// Rows wholly covered by earlier rows: they can never match first, so
+/// they never decide (0-based, ascending).
+pub fn never_matching(tables: &Tables, table: &Table) -> Vec<usize> {
+    let live: std::collections::HashSet<usize> =
+        super::cube::partition_rows(&tables.columns, table)
+            .into_iter()
+            .collect();
+    (0..table.rows.len())
+        .filter(|i| !live.contains(i))
+        .collect()
+}
+
+/// What marks a row that can never match, in the text views.
+const NEVER: &str = "!";
+
+fn never_note(never: &[usize]) -> String {
+    if never.is_empty() {
+        String::new()
+    } else {
+        let rows: Vec<String> = never.iter().map(|r| (r + 1).to_string()).collect();
+        format!(
+            "\nRows marked {NEVER} can never match: earlier rows take every case they cover ({}).\n",
+            rows.join(", ")
+        )
+    }
+}
+
 /// Header and cells of every row, over the columns some row tests.
-fn grid(tables: &Tables, table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
+fn grid(tables: &Tables, table: &Table, never: &[usize]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut used: Vec<usize> = table
         .rows
         .iter()
@@ -54,7 +81,8 @@ fn grid(tables: &Tables, table: &Table) -> (Vec<String>, Vec<Vec<String>>) {
         .enumerate()
         .map(|(i, row)| {
             let o = &table.outcomes[row.outcome as usize];
-            let mut cells = vec![(i + 1).to_string()];
+            let mark = if never.contains(&i) { NEVER } else { "" };
+            let mut cells = vec![format!("{}{mark}", i + 1)];
             for &c in &used {
                 cells.push(
                     row.tests
@@ -99,23 +127,60 @@ fn csv_field(s: &str) -> String {
 }
 
 pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> String {
+    let never = never_matching(tables, table);
     match format {
         TableFormat::Json => {
+            /// A column with its default by name (`psychologist`,
+            /// `false`), not by the index the artifact stores.
+            #[derive(serde::Serialize)]
+            struct ColumnJson<'a> {
+                #[serde(flatten)]
+                column: ColumnView<'a>,
+                default: Option<serde_json::Value>,
+            }
+            #[derive(serde::Serialize)]
+            struct ColumnView<'a> {
+                name: &'a str,
+                #[serde(flatten)]
+                ty: &'a ColumnType,
+                doc: Option<&'a str>,
+            }
             #[derive(serde::Serialize)]
             struct TableJson<'a> {
-                columns: &'a [Column],
+                columns: Vec<ColumnJson<'a>>,
                 table: &'a Table,
+                /// Row numbers (from 1) that can never match.
+                never_matches: Vec<usize>,
             }
+            let columns = tables
+                .columns
+                .iter()
+                .map(|c| ColumnJson {
+                    column: ColumnView {
+                        name: &c.name,
+                        ty: &c.ty,
+                        doc: c.doc.as_deref(),
+                    },
+                    default: c.default.map(|d| match &c.ty {
+                        ColumnType::Bool => serde_json::Value::Bool(d != 0),
+                        ColumnType::Int { .. } => serde_json::Value::from(d),
+                        ColumnType::Enum { .. } | ColumnType::Date { .. } => {
+                            serde_json::Value::from(c.show(d))
+                        }
+                    }),
+                })
+                .collect();
             let value = TableJson {
-                columns: &tables.columns,
+                columns,
                 table,
+                never_matches: never.iter().map(|r| r + 1).collect(),
             };
             let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
             s.push('\n');
             s
         }
         TableFormat::Csv => {
-            let (header, rows) = grid(tables, table);
+            let (header, rows) = grid(tables, table, &never);
             let mut out = String::new();
             for line in std::iter::once(&header).chain(rows.iter()) {
                 out.push_str(
@@ -130,7 +195,7 @@ pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> Stri
             out
         }
         TableFormat::Markdown => {
-            let (header, rows) = grid(tables, table);
+            let (header, rows) = grid(tables, table, &never);
             let mut out = format!(
                 "## {} — {}\n\nFirst matching row decides. Chain: {}.\n\n",
                 table.jurisdiction,
@@ -148,10 +213,11 @@ pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> Stri
                         .join(" | ")
                 ));
             }
+            out.push_str(&never_note(&never));
             out
         }
         TableFormat::Text => {
-            let (header, rows) = grid(tables, table);
+            let (header, rows) = grid(tables, table, &never);
             let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
             for r in &rows {
                 for (w, c) in widths.iter_mut().zip(r) {
@@ -179,6 +245,7 @@ pub fn render_table(tables: &Tables, table: &Table, format: TableFormat) -> Stri
             for r in &rows {
                 out.push_str(&line(r));
             }
+            out.push_str(&never_note(&never));
             out
         }
     }

@@ -64,3 +64,66 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The official SARIF 2.1.0 schema, as shipped in the serde-sarif package
+/// (a dev-dependency, so cargo has unpacked it in its registry).
+pub fn sarif_schema() -> serde_json::Value {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"));
+    let registry = home.join("registry/src");
+    let mut found = None;
+    for index in std::fs::read_dir(&registry).expect("cargo registry") {
+        let index = index.expect("entry").path();
+        for krate in std::fs::read_dir(&index).into_iter().flatten().flatten() {
+            let name = krate.file_name().to_string_lossy().into_owned();
+            let schema = krate.path().join("src/schema.json");
+            if name.starts_with("serde-sarif-") && schema.is_file() {
+                found = Some(schema);
+            }
+        }
+    }
+    let path = found.expect("serde-sarif's schema.json in the cargo registry");
+    let mut schema = json(&std::fs::read_to_string(path).expect("read schema"));
+    // Erratum in the published schema: the `language` patterns (of `run`
+    // and `toolComponent`) have a stray `]` that strict regex engines
+    // reject. Our output never sets `language`, so correcting them changes
+    // nothing we are tested on.
+    fn fix(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) if s == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" => {
+                *s = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into()
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(fix),
+            serde_json::Value::Object(o) => o.values_mut().for_each(fix),
+            _ => {}
+        }
+    }
+    fix(&mut schema);
+    assert!(
+        schema["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("2.1.0")),
+        "the SARIF 2.1.0 schema"
+    );
+    schema
+}
+
+pub fn assert_valid_sarif(text: &str) -> serde_json::Value {
+    let value = json(text);
+    let schema = sarif_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "invalid SARIF:\n{}\n{text}",
+        errors.join("\n")
+    );
+    // Also the typed model of the format.
+    let _: serde_sarif::sarif::Sarif =
+        serde_json::from_value(value.clone()).expect("serde-sarif reads it");
+    value
+}
