@@ -393,6 +393,18 @@ fn decide_json_is_one_object_whatever_fails() {
         vec!["schema", "--policies", MISSING, "--format", "json"],
         vec!["notice", "-j", "ZZ", "--format", "json"],
         vec!["jurisdictions", "--policies", broken, "--format", "json"],
+        vec!["table", "CA", "--as-of", "someday", "--format", "json"],
+        vec![
+            "notice", "-j", "CA", "--as-of", "someday", "--format", "json",
+        ],
+        vec![
+            "jurisdictions",
+            "--matrix",
+            "--as-of",
+            "someday",
+            "--format",
+            "json",
+        ],
     ] {
         let r = run(&args);
         assert_ne!(r.exit, Exit::Ok, "{args:?}");

@@ -21,7 +21,7 @@ pub fn jurisdictions(
             Ok(p) => p,
             Err(code) => return Ok(code),
         };
-        let policies = match on_day(policies, a.as_of.as_deref(), err)? {
+        let policies = match on_day(policies, a.as_of.as_deref(), json, out, err)? {
             Ok(p) => p,
             Err(code) => return Ok(code),
         };

@@ -15,7 +15,13 @@ pub fn notice(a: NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::i
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let policies = match on_day(policies, a.as_of.as_deref(), err)? {
+    let policies = match on_day(
+        policies,
+        a.as_of.as_deref(),
+        a.format == NoticeFormat::Json,
+        out,
+        err,
+    )? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };

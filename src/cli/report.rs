@@ -245,15 +245,25 @@ pub fn read_key(path: &Path) -> std::io::Result<String> {
 pub fn on_day(
     p: Policies,
     day: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Result<Policies, Exit>> {
     let Some(day) = day else { return Ok(Ok(p)) };
     match p.with_today(day) {
         Ok(p) => Ok(Ok(p)),
         Err(_) => {
-            writeln!(err, "error: `--as-of {day}` is not a date")?;
-            writeln!(err, "  help: write the date as YYYY-MM-DD, e.g. 2018-06-01")?;
-            Ok(Err(Exit::Usage))
+            let format = if json {
+                ReportFormat::Json
+            } else {
+                ReportFormat::Text
+            };
+            Failed::usage(
+                format!("`--as-of {day}` is not a date"),
+                "write the date as YYYY-MM-DD, e.g. 2018-06-01",
+            )
+            .report(format, serde_json::json!({}), out, err)
+            .map(Err)
         }
     }
 }

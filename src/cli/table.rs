@@ -27,7 +27,13 @@ pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         return Ok(Exit::Usage);
     };
     let dated = a.as_of.is_some();
-    let policies = match on_day(policies, a.as_of.as_deref(), err)? {
+    let policies = match on_day(
+        policies,
+        a.as_of.as_deref(),
+        a.format == super::TableFormatArg::Json,
+        out,
+        err,
+    )? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
