@@ -485,6 +485,14 @@ pub fn did_you_mean<'a>(
     suggest(name, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
+/// The name a help written by [`did_you_mean`] suggests, for editors that
+/// offer to apply it.
+pub fn suggestion(help: &str) -> Option<&str> {
+    let rest = help.strip_prefix("did you mean `")?;
+    let (name, tail) = rest.split_once('`')?;
+    tail.starts_with('?').then_some(name)
+}
+
 /// docs/codes.md: every code with its explanation, generated from the
 /// table above (a test fails when the file is stale).
 pub fn codes_markdown() -> String {

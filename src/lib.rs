@@ -76,4 +76,8 @@ pub mod cli;
 #[cfg(feature = "serve")]
 mod serve;
 
+#[cfg(feature = "lsp")]
+#[doc(hidden)]
+pub mod lsp;
+
 pub(crate) use pipeline::{analyse, analyse_with, compile_sources, Analysis};

@@ -66,7 +66,7 @@ pub fn embedded() -> Loaded {
 /// symbolic links are not followed (a link could loop, or point at
 /// `/proc/self/environ` and print secrets in a snippet), and hidden files
 /// and folders (`.git`, editor lock files, `._` resource forks) are skipped.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+pub(crate) fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         if entry.file_name().as_encoded_bytes().starts_with(b".") {
@@ -87,7 +87,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// reading and the read capped (a file that grows meanwhile is still
 /// refused), so a FIFO, a device or a huge file cannot hang or exhaust
 /// the machine. A byte-order mark is dropped and CR line ends become LF.
-fn read_policy(path: &Path, name: &str) -> Result<String, Diagnostic> {
+pub(crate) fn read_policy(path: &Path, name: &str) -> Result<String, Diagnostic> {
     use std::io::Read;
     let max = crate::syntax::MAX_FILE_BYTES;
     let too_big = |size: u64| {
@@ -161,6 +161,14 @@ fn policy_text(bytes: Vec<u8>, name: &str) -> Result<String, Diagnostic> {
         )
         .help("save the file as UTF-8")
     })?;
+    Ok(clean(text))
+}
+
+/// Text as the stages read it: a byte-order mark dropped, CR line ends
+/// made LF, other control characters shown as their pictures. Each
+/// character stays one UTF-16 unit on its line, so editor positions
+/// still fit the cleaned text.
+pub(crate) fn clean(text: String) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
@@ -170,7 +178,7 @@ fn policy_text(bytes: Vec<u8>, name: &str) -> Result<String, Diagnostic> {
     // Other control characters (an escape sequence in a note, say) would
     // reach the terminal raw in answers and snippets: show them as their
     // visible pictures (ESC becomes ␛) instead.
-    Ok(if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         text.chars()
             .map(|c| match c {
                 '\n' | '\t' => c,
@@ -182,7 +190,16 @@ fn policy_text(bytes: Vec<u8>, name: &str) -> Result<String, Diagnostic> {
             .collect()
     } else {
         text
-    })
+    }
+}
+
+/// The corpus a policy file belongs to: the nearest folder above it
+/// (up to four levels) that holds `schema.policy`.
+pub(crate) fn corpus_root(file: &Path) -> Option<&Path> {
+    file.ancestors()
+        .skip(1)
+        .take(4)
+        .find(|d| d.join("schema.policy").is_file())
 }
 
 /// A file outside any corpus (a draft, or standard input). A draft of a
@@ -249,12 +266,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
             reason: e.to_string(),
         })?;
     } else {
-        match path
-            .ancestors()
-            .skip(1)
-            .take(4)
-            .find(|d| d.join("schema.policy").is_file())
-        {
+        match corpus_root(path) {
             Some(root) => walk(root, &mut files).map_err(|e| LoadError::Io {
                 path: root.display().to_string(),
                 reason: e.to_string(),

@@ -9,6 +9,10 @@ use std::collections::HashSet;
 /// is no error; `diags` holds errors and warnings, sorted.
 pub struct Analysis {
     pub sources: Sources,
+    /// The syntax tree of each file, by file id, as far as it parsed
+    /// (items with syntax errors are left out). The language server
+    /// navigates these; `None` is left for a caller that takes one out.
+    pub asts: Vec<Option<syntax::ast::File>>,
     pub program: Option<check::Program>,
     pub tables: Option<crate::table::Tables>,
     pub diags: Vec<Diagnostic>,
@@ -64,8 +68,10 @@ pub fn compile_sources(sources: Sources, mut diags: Vec<Diagnostic>) -> Analysis
         diags.append(&mut check_diags);
         program
     };
+    let asts = files.into_iter().map(Some).collect();
     let mut analysis = Analysis {
         sources,
+        asts,
         program: None,
         tables: None,
         diags,

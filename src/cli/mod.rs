@@ -12,6 +12,8 @@ pub mod findings;
 mod fmt;
 mod fsutil;
 mod jurisdictions;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod notice;
 mod report;
 mod schema;
@@ -119,6 +121,12 @@ pub enum Command {
         after_help = "Binds loopback by default; stop with Ctrl-C (or SIGTERM). Nothing is logged or stored.\nThe page is at /, the API under /v1/ (described at /v1/openapi.json).\n\nExamples:\n  mandate serve\n  mandate serve --addr 127.0.0.1:9000 --policies policies/\n  mandate serve --tables tables.json"
     )]
     Serve(ServeArgs),
+    /// Language server for policy authors, over standard input and output
+    #[cfg(feature = "lsp")]
+    #[command(
+        after_help = "Started by an editor, not by hand: see docs/editors.md for VS Code, Neovim and Helix.\nEach open file is checked with its whole corpus (the nearest folder holding schema.policy,\nor the built-in corpus for a lone file), from the editor's unsaved text."
+    )]
+    Lsp(LspArgs),
     /// Print the compiled decision table of a jurisdiction
     #[command(
         after_help = "Rows are in priority order: the first row whose conditions hold decides.\n\nExamples:\n  mandate table CA\n  mandate table US --format markdown\n  mandate table TX --format csv > tx.csv"
@@ -310,6 +318,14 @@ pub struct ServeArgs {
     /// Accept the artifact only if signed by this ed25519 public key (PEM)
     #[arg(long, value_name = "PUBFILE", requires = "tables")]
     pub verify_key: Option<PathBuf>,
+}
+
+#[cfg(feature = "lsp")]
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Speak over standard input and output (the only transport; editors pass it)
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -555,6 +571,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Command::Notice(a) => notice::notice(a, out, err),
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::serve(a, out, err),
+        #[cfg(feature = "lsp")]
+        Command::Lsp(a) => lsp::lsp(a, out, err),
         Command::Table(a) => table::table(a, out, err),
         Command::Compile(mut a) => {
             a.quiet = quiet;
