@@ -8,7 +8,7 @@ use super::At;
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
-use lsp_types::{CodeAction, CodeActionKind, Position, Range, TextEdit, Uri, WorkspaceEdit};
+use lsp_types::{CodeAction, CodeActionKind, Range, TextEdit, Uri, WorkspaceEdit};
 use std::collections::HashMap;
 
 pub fn code_actions(at: &At<'_>, want: Range) -> Vec<CodeAction> {
@@ -24,7 +24,10 @@ pub fn code_actions(at: &At<'_>, want: Range) -> Vec<CodeAction> {
             continue;
         }
         let shown = |span: Span| convert(at.ws, at.corpus, d, range(sources, span));
-        if let (Some(name), Some(span)) = (d.help.as_deref().and_then(crate::diag::suggestion), d.primary()) {
+        if let (Some(name), Some(span)) = (
+            d.help.as_deref().and_then(crate::diag::suggestion),
+            d.primary(),
+        ) {
             if let Some(edit) = edit(at, span, name.to_string()) {
                 out.push(CodeAction {
                     title: format!("Replace `{}` with `{name}`", sources.slice(span)),
@@ -77,7 +80,13 @@ fn before_close(text: &str, block: Span, lines: &str) -> (usize, String) {
         let inner = format!("{indent}  ");
         let body: String = lines
             .lines()
-            .map(|l| if l.is_empty() { "\n".to_string() } else { format!("{inner}{l}\n") })
+            .map(|l| {
+                if l.is_empty() {
+                    "\n".to_string()
+                } else {
+                    format!("{inner}{l}\n")
+                }
+            })
             .collect();
         (start, body)
     } else {
@@ -89,19 +98,27 @@ fn conflict(at: &At<'_>, ix: &Index<'_>, d: &Diagnostic, out: &mut Vec<CodeActio
     let sources = &at.state.analysis.sources;
     let [a, b] = [d.labels.first(), d.labels.get(1)];
     let (Some(a), Some(b)) = (a, b) else { return };
-    let (Some((ja, ra)), Some((jb, rb))) = (ix.rule_named_at(a.span), ix.rule_named_at(b.span)) else {
+    let (Some((ja, ra)), Some((jb, rb))) = (ix.rule_named_at(a.span), ix.rule_named_at(b.span))
+    else {
         return;
     };
     let shown = convert(at.ws, at.corpus, d, range(sources, a.span));
     // The ready-made test goes into the jurisdiction the conflict is in.
-    let test = d.help.as_deref().and_then(|h| h.split_once("\n\ntest ")).map(|(_, t)| format!("test {t}"));
+    let test = d
+        .help
+        .as_deref()
+        .and_then(|h| h.split_once("\n\ntest "))
+        .map(|(_, t)| format!("test {t}"));
     if let (Some(test), Some(j)) = (test, ix.jurs.get(ja)) {
         let text = &sources.get(a.span.file).text;
         let (at_offset, body) = before_close(text, j.ast.span, &format!("\n{test}"));
         let span = Span::new(a.span.file, at_offset, at_offset);
         if let Some(edit) = edit(at, span, body) {
             out.push(CodeAction {
-                title: format!("Add a test pinning `{}` vs `{}`", ra.name.name, rb.name.name),
+                title: format!(
+                    "Add a test pinning `{}` vs `{}`",
+                    ra.name.name, rb.name.name
+                ),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![shown.clone()]),
                 edit: Some(edit),
@@ -148,7 +165,11 @@ mod tests {
         let (at, body) = before_close(text, block, "\ntest \"t\" {\n  expect x\n}");
         assert_eq!(at, close);
         assert_eq!(body, "\n  test \"t\" {\n    expect x\n  }\n");
-        let (at, body) = before_close("rule r { when a }", Span::new(crate::source::FileId(0), 0, 17), "overrides b");
+        let (at, body) = before_close(
+            "rule r { when a }",
+            Span::new(crate::source::FileId(0), 0, 17),
+            "overrides b",
+        );
         assert_eq!((at, body.as_str()), (16, " overrides b "));
     }
 }

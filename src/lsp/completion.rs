@@ -41,7 +41,10 @@ fn lex(text: &str) -> Vec<Tok> {
             }
             i += 1;
             out.push(Tok::Str);
-        } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        } else if c.is_ascii_alphanumeric()
+            || c == b'_'
+            || c == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
             let start = i;
             i += 1;
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
@@ -79,7 +82,10 @@ fn is(t: Option<&Tok>, s: &str) -> bool {
 enum Context {
     Jurisdictions,
     /// Rules a jurisdiction's chain can name; `by` also takes `default`.
-    Rules { jur: Option<String>, by: bool },
+    Rules {
+        jur: Option<String>,
+        by: bool,
+    },
     Recipients,
     Values(String),
     Facts,
@@ -102,7 +108,9 @@ fn context(before: &str) -> (Context, Option<String>) {
     let mut opener = String::new();
     for (i, t) in toks.iter().enumerate() {
         match t {
-            Tok::Word(w) if ["schema", "jurisdiction", "rule", "test", "enum"].contains(&w.as_str()) => {
+            Tok::Word(w)
+                if ["schema", "jurisdiction", "rule", "test", "enum"].contains(&w.as_str()) =>
+            {
                 opener = w.clone();
                 if w == "jurisdiction" {
                     jur = word(toks.get(i + 1)).map(str::to_string);
@@ -120,7 +128,9 @@ fn context(before: &str) -> (Context, Option<String>) {
     let block = blocks.last().cloned().filter(|b| !b.is_empty());
     // The word being typed is not context.
     let mut toks = toks;
-    if !before.ends_with(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) && matches!(toks.last(), Some(Tok::Word(_))) {
+    if !before.ends_with(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        && matches!(toks.last(), Some(Tok::Word(_)))
+    {
         toks.pop();
     }
     let n = toks.len();
@@ -128,8 +138,14 @@ fn context(before: &str) -> (Context, Option<String>) {
     let ctx = match back(1) {
         Some(Tok::Word(w)) => match w.as_str() {
             "extends" => Context::Jurisdictions,
-            "overrides" => Context::Rules { jur: jur.clone(), by: false },
-            "by" => Context::Rules { jur: jur.clone(), by: true },
+            "overrides" => Context::Rules {
+                jur: jur.clone(),
+                by: false,
+            },
+            "by" => Context::Rules {
+                jur: jur.clone(),
+                by: true,
+            },
             "when" | "and" | "or" | "not" | "given" => Context::Facts,
             "then" | "expect" | "default" => Context::Actions,
             "within" => Context::Durations,
@@ -145,7 +161,9 @@ fn context(before: &str) -> (Context, Option<String>) {
             jur: word(back(2)).map(str::to_string),
             by: false,
         },
-        Some(Tok::Punct("[" | ",")) => list_context(&toks).unwrap_or(Context::Keywords(block.clone())),
+        Some(Tok::Punct("[" | ",")) => {
+            list_context(&toks).unwrap_or(Context::Keywords(block.clone()))
+        }
         _ if block.as_deref() == Some("schema") && is(back(2), "fact") => Context::Types,
         _ => Context::Keywords(block.clone()),
     };
@@ -173,11 +191,17 @@ fn list_context(toks: &[Tok]) -> Option<Context> {
                 });
             }
             Tok::Word(w) if w == "overrides" => {
-                return Some(Context::Rules { jur: None, by: false })
+                return Some(Context::Rules {
+                    jur: None,
+                    by: false,
+                })
             }
             Tok::Word(w) if w == "given" => return Some(Context::Facts),
             Tok::Punct("]" | "{" | "}") => return None,
-            Tok::Word(w) if ["when", "then", "expect", "cite", "note", "rule", "test"].contains(&w.as_str()) => {
+            Tok::Word(w)
+                if ["when", "then", "expect", "cite", "note", "rule", "test"]
+                    .contains(&w.as_str()) =>
+            {
                 return None
             }
             _ => {}
@@ -186,7 +210,12 @@ fn list_context(toks: &[Tok]) -> Option<Context> {
     None
 }
 
-fn item(label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Option<&str>) -> CompletionItem {
+fn item(
+    label: &str,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    doc: Option<&str>,
+) -> CompletionItem {
     CompletionItem {
         label: label.to_string(),
         kind: Some(kind),
@@ -205,7 +234,12 @@ fn snippet(label: &str, detail: &str, body: &str) -> CompletionItem {
     CompletionItem {
         insert_text: Some(body.to_string()),
         insert_text_format: Some(InsertTextFormat::SNIPPET),
-        ..item(label, CompletionItemKind::SNIPPET, Some(detail.to_string()), None)
+        ..item(
+            label,
+            CompletionItemKind::SNIPPET,
+            Some(detail.to_string()),
+            None,
+        )
     }
 }
 
@@ -225,23 +259,42 @@ pub fn completion(at: &At<'_>, buffer: &str, offset: usize) -> Vec<CompletionIte
             .jurs
             .values()
             .filter(|j| Some(&j.ast.code.name) != jur.as_ref())
-            .map(|j| item(&j.ast.code.name, CompletionItemKind::MODULE, Some(j.ast.name.value.clone()), None))
+            .map(|j| {
+                item(
+                    &j.ast.code.name,
+                    CompletionItemKind::MODULE,
+                    Some(j.ast.name.value.clone()),
+                    None,
+                )
+            })
             .collect(),
         Context::Rules { jur: j, by } => {
             let j = j.or(jur);
             let mut out = Vec::new();
             for code in j.as_deref().map(|c| ix.chain(c)).unwrap_or_default() {
-                let Some(info) = ix.jurs.get(code) else { continue };
+                let Some(info) = ix.jurs.get(code) else {
+                    continue;
+                };
                 for r in &info.ast.rules {
                     if out.iter().any(|i: &CompletionItem| i.label == r.name.name) {
                         continue;
                     }
                     let detail = format!("{code}: {}", r.then.action.action);
-                    out.push(item(&r.name.name, CompletionItemKind::FUNCTION, Some(detail), None));
+                    out.push(item(
+                        &r.name.name,
+                        CompletionItemKind::FUNCTION,
+                        Some(detail),
+                        None,
+                    ));
                 }
             }
             if by {
-                out.push(item("default", CompletionItemKind::KEYWORD, Some("the jurisdiction's default".into()), None));
+                out.push(item(
+                    "default",
+                    CompletionItemKind::KEYWORD,
+                    Some("the jurisdiction's default".into()),
+                    None,
+                ));
             }
             out
         }
@@ -256,7 +309,12 @@ pub fn completion(at: &At<'_>, buffer: &str, offset: usize) -> Vec<CompletionIte
             .values()
             .map(|f| {
                 let doc = f.doc.as_ref().map(|d| d.value.as_str());
-                item(&f.name.name, CompletionItemKind::FIELD, doc.map(str::to_string), doc)
+                item(
+                    &f.name.name,
+                    CompletionItemKind::FIELD,
+                    doc.map(str::to_string),
+                    doc,
+                )
             })
             .collect(),
         Context::Actions => Action::ALL
@@ -265,13 +323,24 @@ pub fn completion(at: &At<'_>, buffer: &str, offset: usize) -> Vec<CompletionIte
             .collect(),
         Context::Types => {
             let mut out = keywords(&["bool", "int"]);
-            out.extend(ix.enums.keys().map(|e| item(e, CompletionItemKind::ENUM, None, None)));
+            out.extend(
+                ix.enums
+                    .keys()
+                    .map(|e| item(e, CompletionItemKind::ENUM, None, None)),
+            );
             out
         }
         Context::Warnings => Code::ALL
             .iter()
             .filter(|c| c.severity() == Severity::Warning)
-            .map(|c| item(c.as_str(), CompletionItemKind::CONSTANT, Some(c.name().into()), Some(c.summary())))
+            .map(|c| {
+                item(
+                    c.as_str(),
+                    CompletionItemKind::CONSTANT,
+                    Some(c.name().into()),
+                    Some(c.summary()),
+                )
+            })
             .collect(),
         Context::Durations => keywords(&["immediately", "24h", "36h", "48h", "72h", "2d", "7d"]),
         Context::Keywords(block) => block_keywords(block.as_deref()),
@@ -286,7 +355,12 @@ fn values(ix: &Index<'_>, en: &str) -> Vec<CompletionItem> {
                 .iter()
                 .map(|v| {
                     let doc = v.doc.as_ref().map(|d| d.value.as_str());
-                    item(&v.name.name, CompletionItemKind::ENUM_MEMBER, doc.map(str::to_string), doc)
+                    item(
+                        &v.name.name,
+                        CompletionItemKind::ENUM_MEMBER,
+                        doc.map(str::to_string),
+                        doc,
+                    )
                 })
                 .collect()
         })
@@ -320,8 +394,22 @@ fn block_keywords(block: Option<&str>) -> Vec<CompletionItem> {
             out
         }
         Some("rule") => keywords(&[
-            "when", "then", "to", "any", "of", "within", "in", "writing", "note", "cite", "overrides",
-            "unverified", "allow", "and", "or", "not",
+            "when",
+            "then",
+            "to",
+            "any",
+            "of",
+            "within",
+            "in",
+            "writing",
+            "note",
+            "cite",
+            "overrides",
+            "unverified",
+            "allow",
+            "and",
+            "or",
+            "not",
         ]),
         Some("test") => keywords(&["given", "expect", "to", "within", "in", "writing", "by"]),
         _ => Vec::new(),
@@ -339,26 +427,72 @@ mod tests {
     #[test]
     fn contexts_from_the_text_before_the_cursor() {
         let head = "jurisdiction CA \"California\" extends US {\n  rule r {\n";
-        assert_eq!(ctx("jurisdiction CA \"C\" extends "), Context::Jurisdictions);
-        assert_eq!(ctx("jurisdiction CA \"C\" extends U"), Context::Jurisdictions);
+        assert_eq!(
+            ctx("jurisdiction CA \"C\" extends "),
+            Context::Jurisdictions
+        );
+        assert_eq!(
+            ctx("jurisdiction CA \"C\" extends U"),
+            Context::Jurisdictions
+        );
         assert_eq!(ctx(&format!("{head}    when ")), Context::Facts);
-        assert_eq!(ctx(&format!("{head}    when concern == ")), Context::Values("concern".into()));
-        assert_eq!(ctx(&format!("{head}    when role in [counselor, ")), Context::Values("role".into()));
-        assert_eq!(ctx(&format!("{head}    when x\n    then must_report to [law_enforcement, ")), Context::Recipients);
-        assert_eq!(ctx(&format!("{head}    when x\n    then must_report to any of [")), Context::Recipients);
+        assert_eq!(
+            ctx(&format!("{head}    when concern == ")),
+            Context::Values("concern".into())
+        );
+        assert_eq!(
+            ctx(&format!("{head}    when role in [counselor, ")),
+            Context::Values("role".into())
+        );
+        assert_eq!(
+            ctx(&format!(
+                "{head}    when x\n    then must_report to [law_enforcement, "
+            )),
+            Context::Recipients
+        );
+        assert_eq!(
+            ctx(&format!(
+                "{head}    when x\n    then must_report to any of ["
+            )),
+            Context::Recipients
+        );
         assert_eq!(
             ctx(&format!("{head}    overrides a, ")),
-            Context::Rules { jur: None, by: false }
+            Context::Rules {
+                jur: None,
+                by: false
+            }
         );
         assert_eq!(
             context(&format!("{head}    overrides ")),
-            (Context::Rules { jur: Some("CA".into()), by: false }, Some("CA".into()))
+            (
+                Context::Rules {
+                    jur: Some("CA".into()),
+                    by: false
+                },
+                Some("CA".into())
+            )
         );
         assert_eq!(ctx(&format!("{head}    then ")), Context::Actions);
-        assert_eq!(ctx(&format!("{head}    ")), Context::Keywords(Some("rule".into())));
-        assert_eq!(ctx("jurisdiction CA \"C\" {\n  "), Context::Keywords(Some("jurisdiction".into())));
-        assert_eq!(ctx("jurisdiction CA \"C\" {\n  test \"t\" { given a = 1, "), Context::Facts);
-        assert_eq!(ctx("jurisdiction CA \"C\" {\n  test \"t\" { expect may_disclose by US."), Context::Rules { jur: Some("US".into()), by: false });
+        assert_eq!(
+            ctx(&format!("{head}    ")),
+            Context::Keywords(Some("rule".into()))
+        );
+        assert_eq!(
+            ctx("jurisdiction CA \"C\" {\n  "),
+            Context::Keywords(Some("jurisdiction".into()))
+        );
+        assert_eq!(
+            ctx("jurisdiction CA \"C\" {\n  test \"t\" { given a = 1, "),
+            Context::Facts
+        );
+        assert_eq!(
+            ctx("jurisdiction CA \"C\" {\n  test \"t\" { expect may_disclose by US."),
+            Context::Rules {
+                jur: Some("US".into()),
+                by: false
+            }
+        );
         assert_eq!(ctx("schema {\n  fact x: "), Context::Types);
         assert_eq!(ctx(""), Context::Keywords(None));
     }

@@ -222,7 +222,11 @@ impl Workspace {
                 let mut c = Corpus::new(Some(root));
                 c.rescan();
                 if let Some(p) = super::uri::to_path(uri) {
-                    if !c.members.iter().any(|m| m.origin == Origin::Disk(p.clone())) {
+                    if !c
+                        .members
+                        .iter()
+                        .any(|m| m.origin == Origin::Disk(p.clone()))
+                    {
                         let root = c.root.clone().unwrap_or_default();
                         c.members.push(Member::disk(&root, p));
                         c.sort();
@@ -385,7 +389,12 @@ impl Corpus {
         })
     }
 
-    fn analyse(&mut self, docs: &HashMap<String, Doc>, open: &HashMap<PathBuf, &Doc>, opts: &lint::Options) {
+    fn analyse(
+        &mut self,
+        docs: &HashMap<String, Doc>,
+        open: &HashMap<PathBuf, &Doc>,
+        opts: &lint::Options,
+    ) {
         let mut sources = Sources::new();
         let mut members = Vec::new();
         let mut unreadable = Vec::new();
@@ -394,7 +403,10 @@ impl Corpus {
                 Origin::Disk(p) => match open.get(p) {
                     Some(d) => Ok(d.text.as_str().into()),
                     None => m.disk.clone().unwrap_or_else(|| {
-                        Err(Diagnostic::new(Code::Unreadable, format!("`{}` was not read", m.name)))
+                        Err(Diagnostic::new(
+                            Code::Unreadable,
+                            format!("`{}` was not read", m.name),
+                        ))
                     }),
                 },
                 Origin::Editor(u) => match docs.get(u) {

@@ -15,11 +15,21 @@ use std::collections::BTreeMap;
 /// The range of a span in its file.
 pub fn range(sources: &Sources, span: Span) -> Range {
     let f = sources.get(span.file);
-    text::range(&f.text, f.line_starts(), span.start as usize, span.end as usize)
+    text::range(
+        &f.text,
+        f.line_starts(),
+        span.start as usize,
+        span.end as usize,
+    )
 }
 
 /// One finding for the editor, its primary location given.
-pub fn convert(ws: &Workspace, corpus: &Corpus, d: &Diagnostic, range: Range) -> lsp_types::Diagnostic {
+pub fn convert(
+    ws: &Workspace,
+    corpus: &Corpus,
+    d: &Diagnostic,
+    range: Range,
+) -> lsp_types::Diagnostic {
     let state = corpus.state.as_ref();
     let mut related = Vec::new();
     for label in d.labels.iter().skip(1) {
@@ -58,7 +68,10 @@ pub fn convert(ws: &Workspace, corpus: &Corpus, d: &Diagnostic, range: Range) ->
 }
 
 /// Every file's diagnostics, by URI, including the files that have none.
-pub fn of_corpus(ws: &Workspace, corpus: &Corpus) -> BTreeMap<String, (Uri, Vec<lsp_types::Diagnostic>)> {
+pub fn of_corpus(
+    ws: &Workspace,
+    corpus: &Corpus,
+) -> BTreeMap<String, (Uri, Vec<lsp_types::Diagnostic>)> {
     let mut out: BTreeMap<String, (Uri, Vec<lsp_types::Diagnostic>)> = BTreeMap::new();
     let Some(state) = &corpus.state else {
         return out;
@@ -88,8 +101,10 @@ pub fn of_corpus(ws: &Workspace, corpus: &Corpus) -> BTreeMap<String, (Uri, Vec<
             // names it; others about the corpus go to its first file.
             None => {
                 let named = state.members.iter().enumerate().find(|(i, _)| {
-                    d.message
-                        .contains(&format!("`{}`", sources.get(crate::source::FileId(*i as u32)).name))
+                    d.message.contains(&format!(
+                        "`{}`",
+                        sources.get(crate::source::FileId(*i as u32)).name
+                    ))
                 });
                 let first = || state.members.iter().copied().find(|&m| uris[m].is_some());
                 match named.map(|(_, &m)| m).or_else(first) {
@@ -137,7 +152,9 @@ pub fn publish(ws: &mut Workspace) -> Vec<PublishDiagnosticsParams> {
             if reached != Reached::Everything && !corpus.edited.contains(&key) {
                 for old in before.into_iter().flatten() {
                     let stale = match reached {
-                        Reached::Parse => old.code != Some(NumberOrString::String(Code::Syntax.as_str().into())),
+                        Reached::Parse => {
+                            old.code != Some(NumberOrString::String(Code::Syntax.as_str().into()))
+                        }
                         _ => old.severity == Some(DiagnosticSeverity::WARNING),
                     };
                     if stale && !list.contains(old) {

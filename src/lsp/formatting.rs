@@ -34,11 +34,22 @@ fn edits(old: &str, new: &str, within: Option<Range>) -> Vec<TextEdit> {
     for op in diff.ops() {
         let (old_at, old_len, new_at, new_len) = match *op {
             DiffOp::Equal { .. } => continue,
-            DiffOp::Delete { old_index, old_len, new_index } => (old_index, old_len, new_index, 0),
-            DiffOp::Insert { old_index, new_index, new_len } => (old_index, 0, new_index, new_len),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                (old_index, old_len, new_index, new_len)
-            }
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index, old_len, new_index, 0),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, 0, new_index, new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (old_index, old_len, new_index, new_len),
         };
         if let Some(r) = within {
             let (first, last) = (old_at as u32, (old_at + old_len.max(1) - 1) as u32);
@@ -50,7 +61,10 @@ fn edits(old: &str, new: &str, within: Option<Range>) -> Vec<TextEdit> {
         // its end, where the line after it would start.
         let end = if old_at + old_len >= old_lines.len() && !old.ends_with('\n') && old_len > 0 {
             let last = old_lines[old_lines.len() - 1];
-            Position::new((old_lines.len() - 1) as u32, last.encode_utf16().count() as u32)
+            Position::new(
+                (old_lines.len() - 1) as u32,
+                last.encode_utf16().count() as u32,
+            )
         } else {
             Position::new((old_at + old_len) as u32, 0)
         };
@@ -86,7 +100,14 @@ mod tests {
         let old = "a\n  b\nc\n d";
         let new = "a\nb\nc\nd\n";
         assert_eq!(apply(old, &edits(old, new, None)), new);
-        let only_b = edits(old, new, Some(Range::new(lsp_types::Position::new(1, 0), lsp_types::Position::new(1, 1))));
+        let only_b = edits(
+            old,
+            new,
+            Some(Range::new(
+                lsp_types::Position::new(1, 0),
+                lsp_types::Position::new(1, 1),
+            )),
+        );
         assert_eq!(apply(old, &only_b), "a\nb\nc\n d");
     }
 }

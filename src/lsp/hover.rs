@@ -98,12 +98,22 @@ fn fact(ix: &Index<'_>, name: &str) -> Option<String> {
     Some(s)
 }
 
-fn jurisdiction(at: &At<'_>, ix: &Index<'_>, code: &str, span: crate::source::Span) -> Option<String> {
+fn jurisdiction(
+    at: &At<'_>,
+    ix: &Index<'_>,
+    code: &str,
+    span: crate::source::Span,
+) -> Option<String> {
     let j = ix.jurs.get(code)?;
     // On `extends X`, the chain that starts at the jurisdiction extending.
     let from = ix
         .jurisdiction_at(at.file, at.offset)
-        .filter(|h| h.ast.extends.as_ref().is_some_and(|e| e.span.start == span.start))
+        .filter(|h| {
+            h.ast
+                .extends
+                .as_ref()
+                .is_some_and(|e| e.span.start == span.start)
+        })
         .map_or(code, |h| h.ast.code.name.as_str());
     let chain: Vec<String> = ix.chain(from).iter().map(|c| format!("`{c}`")).collect();
     let mut s = format!("**jurisdiction** `{code}` {}", j.ast.name.value);
@@ -115,7 +125,11 @@ fn jurisdiction(at: &At<'_>, ix: &Index<'_>, code: &str, span: crate::source::Sp
         .map(|c| format!("`{}`", c.ast.code.name))
         .collect();
     if !children.is_empty() {
-        s.push_str(&format!("\n\nExtended by {} jurisdiction(s): {}", children.len(), children.join(", ")));
+        s.push_str(&format!(
+            "\n\nExtended by {} jurisdiction(s): {}",
+            children.len(),
+            children.join(", ")
+        ));
     }
     s.push_str(&format!(
         "\n\n{} rule(s), {} test(s)",
@@ -138,42 +152,55 @@ fn rule(at: &At<'_>, ix: &Index<'_>, code: &str, name: &str) -> Option<String> {
     let to: Vec<String> = then.to.iter().flatten().map(|i| i.name.clone()).collect();
     let within = then.within.as_ref().and_then(|d| Duration::parse(&d.text));
     let written = then.written.as_ref().and_then(|d| Duration::parse(&d.text));
-    let mut s = format!("**rule** `{code}.{name}`\n\n");
-    s.push_str(&crate::api::words::sentence(
-        then.action.action,
-        &to,
-        then.any_of,
-        within.as_ref(),
-        written.as_ref(),
-    ));
-    if let Some(f) = j.file {
-        let text = at.state.analysis.sources.slice(r.when.span());
-        if f == r.when.span().file && !text.is_empty() {
-            s.push_str(&format!("\n\nWhen `{}`", text.split_whitespace().collect::<Vec<_>>().join(" ")));
+    let mut parts = vec![
+        format!("**rule** `{code}.{name}`"),
+        crate::api::words::sentence(
+            then.action.action,
+            &to,
+            then.any_of,
+            within.as_ref(),
+            written.as_ref(),
+        ),
+    ];
+    let when = r.when.span();
+    if j.file == Some(when.file) {
+        let text = at.state.analysis.sources.slice(when);
+        if !text.is_empty() {
+            parts.push(format!(
+                "When `{}`",
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
         }
     }
+    let list = |title: &str, items: &[ast::Str]| {
+        let lines: Vec<String> = items.iter().map(|i| format!("- {}", i.value)).collect();
+        format!("{title}:\n{}", lines.join("\n"))
+    };
     if !r.cites.is_empty() {
-        s.push_str("\n\nCitations:\n");
-        for c in &r.cites {
-            s.push_str(&format!("- {}\n", c.value));
-        }
+        parts.push(list("Citations", &r.cites));
     }
     if !r.notes.is_empty() {
-        s.push_str("\n\nNotes:\n");
-        for n in &r.notes {
-            s.push_str(&format!("- {}\n", n.value));
-        }
+        parts.push(list("Notes", &r.notes));
     }
-    match &r.unverified {
-        Some(why) => s.push_str(&format!("\n\n**Unverified**: {}", why.value)),
-        None => s.push_str("\n\nVerified against its sources."),
-    }
+    parts.push(match &r.unverified {
+        Some(why) => format!("**Unverified**: {}", why.value),
+        None => "Verified against its sources.".into(),
+    });
     if !r.overrides.is_empty() {
-        let names: Vec<String> = r.overrides.iter().map(|o| format!("`{}`", o.name)).collect();
-        s.push_str(&format!("\n\nOverrides {}", names.join(", ")));
+        let names: Vec<String> = r
+            .overrides
+            .iter()
+            .map(|o| format!("`{}`", o.name))
+            .collect();
+        parts.push(format!("Overrides {}", names.join(", ")));
     }
-    if let Some(parent) = j.ast.extends.as_ref().and_then(|p| ix.resolve_rule(&p.name, name)) {
-        s.push_str(&format!("\n\nReplaces `{parent}.{name}`"));
+    if let Some(parent) = j
+        .ast
+        .extends
+        .as_ref()
+        .and_then(|p| ix.resolve_rule(&p.name, name))
+    {
+        parts.push(format!("Replaces `{parent}.{name}`"));
     }
     let sym = Sym::Rule(code.to_string(), name.to_string());
     let mut users: Vec<String> = ix
@@ -184,12 +211,13 @@ fn rule(at: &At<'_>, ix: &Index<'_>, code: &str, name: &str) -> Option<String> {
         .map(|j| j.ast.code.name.clone())
         .filter(|c| c != code)
         .collect();
+    users.sort();
     users.dedup();
     if !users.is_empty() {
         let names: Vec<String> = users.iter().map(|c| format!("`{c}`")).collect();
-        s.push_str(&format!("\n\nOverridden or replaced in {}", names.join(", ")));
+        parts.push(format!("Overridden or replaced in {}", names.join(", ")));
     }
-    Some(s)
+    Some(parts.join("\n\n"))
 }
 
 pub fn explain(c: Code) -> String {
@@ -223,5 +251,11 @@ fn diagnostic_codes(at: &At<'_>) -> Option<String> {
         .collect();
     codes.sort();
     codes.dedup();
-    (!codes.is_empty()).then(|| codes.into_iter().map(explain).collect::<Vec<_>>().join("\n\n---\n\n"))
+    (!codes.is_empty()).then(|| {
+        codes
+            .into_iter()
+            .map(explain)
+            .collect::<Vec<_>>()
+            .join("\n\n---\n\n")
+    })
 }

@@ -124,7 +124,11 @@ impl<'a> Index<'a> {
                 break;
             }
             out.push(&j.ast.code.name);
-            cur = j.ast.extends.as_ref().and_then(|e| self.jurs.get(e.name.as_str()));
+            cur = j
+                .ast
+                .extends
+                .as_ref()
+                .and_then(|e| self.jurs.get(e.name.as_str()));
         }
         out
     }
@@ -172,13 +176,16 @@ impl<'a> Index<'a> {
 
     /// The rule whose name is at this span.
     pub fn rule_named_at(&self, span: Span) -> Option<(&'a str, &'a ast::Rule)> {
-        self.jurs.values().filter(|j| j.file == Some(span.file)).find_map(|j| {
-            j.ast
-                .rules
-                .iter()
-                .find(|r| r.name.span.start == span.start)
-                .map(|r| (j.ast.code.name.as_str(), r))
-        })
+        self.jurs
+            .values()
+            .filter(|j| j.file == Some(span.file))
+            .find_map(|j| {
+                j.ast
+                    .rules
+                    .iter()
+                    .find(|r| r.name.span.start == span.start)
+                    .map(|r| (j.ast.code.name.as_str(), r))
+            })
     }
 }
 
@@ -222,19 +229,31 @@ impl Walker<'_, '_> {
 
     fn literal(&mut self, fact: &str, lit: &ast::Literal) {
         if let (Some(en), ast::Literal::Name(id)) = (self.ix.enum_of(fact), lit) {
-            self.push(id.span, Sym::Variant(en.to_string(), id.name.clone()), false);
+            self.push(
+                id.span,
+                Sym::Variant(en.to_string(), id.name.clone()),
+                false,
+            );
         }
     }
 
     fn recipients(&mut self, to: &Option<Vec<ast::Ident>>) {
         for r in to.iter().flatten() {
-            self.push(r.span, Sym::Variant("Recipient".into(), r.name.clone()), false);
+            self.push(
+                r.span,
+                Sym::Variant("Recipient".into(), r.name.clone()),
+                false,
+            );
         }
     }
 
     fn rule_ref(&mut self, code: &str, id: &ast::Ident) {
         if let Some(owner) = self.ix.resolve_rule(code, &id.name) {
-            self.push(id.span, Sym::Rule(owner.to_string(), id.name.clone()), false);
+            self.push(
+                id.span,
+                Sym::Rule(owner.to_string(), id.name.clone()),
+                false,
+            );
         }
     }
 
@@ -249,7 +268,11 @@ impl Walker<'_, '_> {
         }
         let parent = j.extends.as_ref().map(|e| e.name.as_str());
         for r in &j.rules {
-            self.push(r.name.span, Sym::Rule(code.to_string(), r.name.name.clone()), true);
+            self.push(
+                r.name.span,
+                Sym::Rule(code.to_string(), r.name.name.clone()),
+                true,
+            );
             // A rule with the name of an inherited one replaces it.
             if let Some(owner) = parent.and_then(|p| self.ix.resolve_rule(p, &r.name.name)) {
                 let sym = Sym::Rule(owner.to_string(), r.name.name.clone());

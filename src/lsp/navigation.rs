@@ -83,25 +83,73 @@ pub fn document_symbols(state: &State, file: FileId) -> Vec<DocumentSymbol> {
                         .iter()
                         .map(|v| {
                             let doc = v.doc.as_ref().map(|d| d.value.clone());
-                            symbol(state, &v.name.name, doc, SymbolKind::ENUM_MEMBER, v.name.span, v.name.span, Vec::new())
+                            symbol(
+                                state,
+                                &v.name.name,
+                                doc,
+                                SymbolKind::ENUM_MEMBER,
+                                v.name.span,
+                                v.name.span,
+                                Vec::new(),
+                            )
                         })
                         .collect();
-                    kids.push(symbol(state, &e.name.name, None, SymbolKind::ENUM, e.span, e.name.span, vars));
+                    kids.push(symbol(
+                        state,
+                        &e.name.name,
+                        None,
+                        SymbolKind::ENUM,
+                        e.span,
+                        e.name.span,
+                        vars,
+                    ));
                 }
                 for f in &s.facts {
                     let doc = f.doc.as_ref().map(|d| d.value.clone());
-                    kids.push(symbol(state, &f.name.name, doc, SymbolKind::FIELD, f.span, f.name.span, Vec::new()));
+                    kids.push(symbol(
+                        state,
+                        &f.name.name,
+                        doc,
+                        SymbolKind::FIELD,
+                        f.span,
+                        f.name.span,
+                        Vec::new(),
+                    ));
                 }
-                out.push(symbol(state, "schema", None, SymbolKind::NAMESPACE, s.span, s.span, kids));
+                out.push(symbol(
+                    state,
+                    "schema",
+                    None,
+                    SymbolKind::NAMESPACE,
+                    s.span,
+                    s.span,
+                    kids,
+                ));
             }
             ast::Item::Jurisdiction(j) => {
                 let mut kids = Vec::new();
                 for r in &j.rules {
                     let then = r.then.action.action.to_string();
-                    kids.push(symbol(state, &r.name.name, Some(then), SymbolKind::FUNCTION, r.span, r.name.span, Vec::new()));
+                    kids.push(symbol(
+                        state,
+                        &r.name.name,
+                        Some(then),
+                        SymbolKind::FUNCTION,
+                        r.span,
+                        r.name.span,
+                        Vec::new(),
+                    ));
                 }
                 for t in &j.tests {
-                    kids.push(symbol(state, &t.name.value, None, SymbolKind::METHOD, t.span, t.name.span, Vec::new()));
+                    kids.push(symbol(
+                        state,
+                        &t.name.value,
+                        None,
+                        SymbolKind::METHOD,
+                        t.span,
+                        t.name.span,
+                        Vec::new(),
+                    ));
                 }
                 out.push(symbol(
                     state,

@@ -22,12 +22,14 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::INCREMENTAL),
-            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-            ..TextDocumentSyncOptions::default()
-        })),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
@@ -96,10 +98,15 @@ impl Server<'_> {
                     }
                     self.flush()?;
                     let id = r.id.clone();
-                    let resp = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.request(r)))
-                        .unwrap_or_else(|_| {
-                            Response::new_err(id, ErrorCode::InternalError as i32, "the request failed".into())
-                        });
+                    let resp =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.request(r)))
+                            .unwrap_or_else(|_| {
+                                Response::new_err(
+                                    id,
+                                    ErrorCode::InternalError as i32,
+                                    "the request failed".into(),
+                                )
+                            });
                     self.conn.sender.send(resp.into())?;
                 }
                 Message::Notification(n) => {
@@ -133,34 +140,50 @@ impl Server<'_> {
     fn notification(&mut self, n: Notification) {
         match n.method.as_str() {
             note::DidOpenTextDocument::METHOD => {
-                if let Ok(p) = n.extract::<lsp_types::DidOpenTextDocumentParams>(note::DidOpenTextDocument::METHOD) {
+                if let Ok(p) = n.extract::<lsp_types::DidOpenTextDocumentParams>(
+                    note::DidOpenTextDocument::METHOD,
+                ) {
                     let d = p.text_document;
                     self.ws.open(d.uri, d.version, d.text);
                 }
             }
             note::DidChangeTextDocument::METHOD => {
-                if let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(note::DidChangeTextDocument::METHOD) {
-                    self.ws.change(&p.text_document.uri, p.text_document.version, p.content_changes);
+                if let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    note::DidChangeTextDocument::METHOD,
+                ) {
+                    self.ws.change(
+                        &p.text_document.uri,
+                        p.text_document.version,
+                        p.content_changes,
+                    );
                 }
             }
             note::DidCloseTextDocument::METHOD => {
-                if let Ok(p) = n.extract::<lsp_types::DidCloseTextDocumentParams>(note::DidCloseTextDocument::METHOD) {
+                if let Ok(p) = n.extract::<lsp_types::DidCloseTextDocumentParams>(
+                    note::DidCloseTextDocument::METHOD,
+                ) {
                     for uri in self.ws.close(&p.text_document.uri) {
                         if let Ok(uri) = uri.parse::<Uri>() {
-                            let params = lsp_types::PublishDiagnosticsParams::new(uri, Vec::new(), None);
-                            let n = Notification::new(note::PublishDiagnostics::METHOD.into(), params);
+                            let params =
+                                lsp_types::PublishDiagnosticsParams::new(uri, Vec::new(), None);
+                            let n =
+                                Notification::new(note::PublishDiagnostics::METHOD.into(), params);
                             let _ = self.conn.sender.send(n.into());
                         }
                     }
                 }
             }
             note::DidSaveTextDocument::METHOD => {
-                if let Ok(p) = n.extract::<lsp_types::DidSaveTextDocumentParams>(note::DidSaveTextDocument::METHOD) {
+                if let Ok(p) = n.extract::<lsp_types::DidSaveTextDocumentParams>(
+                    note::DidSaveTextDocument::METHOD,
+                ) {
                     self.ws.disk_changed(&p.text_document.uri, false);
                 }
             }
             note::DidChangeWatchedFiles::METHOD => {
-                if let Ok(p) = n.extract::<lsp_types::DidChangeWatchedFilesParams>(note::DidChangeWatchedFiles::METHOD) {
+                if let Ok(p) = n.extract::<lsp_types::DidChangeWatchedFilesParams>(
+                    note::DidChangeWatchedFiles::METHOD,
+                ) {
                     for c in p.changes {
                         let moved = c.typ != lsp_types::FileChangeType::CHANGED;
                         self.ws.disk_changed(&c.uri, moved);
@@ -192,7 +215,8 @@ impl Server<'_> {
         match r.method.as_str() {
             req::HoverRequest::METHOD => reply(r, |p: lsp_types::HoverParams| {
                 let t = p.text_document_position_params;
-                self.at(&t.text_document.uri, t.position).and_then(|at| hover::hover(&at))
+                self.at(&t.text_document.uri, t.position)
+                    .and_then(|at| hover::hover(&at))
             }),
             req::GotoDefinition::METHOD => reply(r, |p: lsp_types::GotoDefinitionParams| {
                 let t = p.text_document_position_params;
@@ -209,11 +233,17 @@ impl Server<'_> {
                 let (c, member) = self.ws.corpus_of(&p.text_document.uri)?;
                 let state = self.ws.corpora[c].state.as_ref()?;
                 let file = state.file_of(member)?;
-                Some(lsp_types::DocumentSymbolResponse::Nested(navigation::document_symbols(state, file)))
+                Some(lsp_types::DocumentSymbolResponse::Nested(
+                    navigation::document_symbols(state, file),
+                ))
             }),
-            req::WorkspaceSymbolRequest::METHOD => reply(r, |p: lsp_types::WorkspaceSymbolParams| {
-                lsp_types::WorkspaceSymbolResponse::Nested(navigation::workspace_symbols(&self.ws, &p.query))
-            }),
+            req::WorkspaceSymbolRequest::METHOD => {
+                reply(r, |p: lsp_types::WorkspaceSymbolParams| {
+                    lsp_types::WorkspaceSymbolResponse::Nested(navigation::workspace_symbols(
+                        &self.ws, &p.query,
+                    ))
+                })
+            }
             req::Completion::METHOD => reply(r, |p: lsp_types::CompletionParams| {
                 let t = p.text_document_position;
                 let at = self.at(&t.text_document.uri, t.position)?;
@@ -225,10 +255,12 @@ impl Server<'_> {
                 self.at(&p.text_document.uri, Position::new(0, 0))
                     .and_then(|at| formatting::document(&at))
             }),
-            req::RangeFormatting::METHOD => reply(r, |p: lsp_types::DocumentRangeFormattingParams| {
-                self.at(&p.text_document.uri, Position::new(0, 0))
-                    .and_then(|at| formatting::range(&at, p.range))
-            }),
+            req::RangeFormatting::METHOD => {
+                reply(r, |p: lsp_types::DocumentRangeFormattingParams| {
+                    self.at(&p.text_document.uri, Position::new(0, 0))
+                        .and_then(|at| formatting::range(&at, p.range))
+                })
+            }
             req::CodeActionRequest::METHOD => reply(r, |p: lsp_types::CodeActionParams| {
                 self.at(&p.text_document.uri, p.range.start).map(|at| {
                     actions::code_actions(&at, p.range)
@@ -237,7 +269,11 @@ impl Server<'_> {
                         .collect::<Vec<_>>()
                 })
             }),
-            _ => Response::new_err(r.id, ErrorCode::MethodNotFound as i32, format!("unknown method `{}`", r.method)),
+            _ => Response::new_err(
+                r.id,
+                ErrorCode::MethodNotFound as i32,
+                format!("unknown method `{}`", r.method),
+            ),
         }
     }
 }

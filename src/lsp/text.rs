@@ -97,7 +97,7 @@ mod tests {
             &mut text,
             vec![
                 TextDocumentContentChangeEvent {
-                    range: Some(Range::new(at(0, 15), at(0, 16))),
+                    range: Some(Range::new(at(0, 14), at(0, 15))),
                     range_length: None,
                     text: String::new(),
                 },

@@ -61,6 +61,9 @@ mod tests {
         let uri = from_path(p).unwrap();
         assert_eq!(uri.as_str(), "file:///home/a%20b/p%C3%B6licies/ca.policy");
         assert_eq!(to_path(&uri).unwrap(), p);
-        assert_eq!(to_path(&Uri::from_str("untitled:Untitled-1").unwrap()), None);
+        assert_eq!(
+            to_path(&Uri::from_str("untitled:Untitled-1").unwrap()),
+            None
+        );
     }
 }
