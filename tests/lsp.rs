@@ -442,7 +442,11 @@ fn an_edit_keeps_the_other_files_findings() {
     let brace = range(&text, "{", 1);
     let diags = c.edit(&za, 3, vec![json!({ "range": brace, "newText": "" })]);
     text = text.replacen("young_child {", "young_child ", 1);
-    assert_eq!(codes(&diags), ["E001"]);
+    let found = codes(&diags);
+    assert!(
+        !found.is_empty() && found.iter().all(|c| c == "E001"),
+        "{found:?}"
+    );
     // ZB's warning was never taken back meanwhile.
     c.sync();
     assert!(
@@ -886,4 +890,33 @@ fn the_textmate_grammar_knows_every_keyword() {
         missing.is_empty(),
         "keywords the TextMate grammar does not colour: {missing:?}"
     );
+}
+
+/// A syntax error does not hide the rest: the parser recovers, and the
+/// checker still reads everything that parsed, in the same file too.
+#[test]
+fn findings_survive_a_syntax_error_being_typed() {
+    let dir = small_corpus("recover");
+    let za = uri(&dir.join("za.policy"));
+    let text = std::fs::read_to_string(dir.join("za.policy"))
+        .expect("za")
+        .replace("victim_age < 5", "victim_ag < 5")
+        .replace(
+            "  test \"a toddler\" {",
+            "  test \"a toddler\" {\n    given concern =\n  }\n  test \"b\" {",
+        );
+    let mut c = Client::start();
+    let found = codes(&c.open(&za, &text));
+    assert!(
+        found.contains(&"E001".to_string()) && found.contains(&"E002".to_string()),
+        "{found:?}"
+    );
+    // Formatting would lose what did not parse: it declines.
+    let opts = json!({ "tabSize": 2, "insertSpaces": true });
+    let none = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": za }, "options": opts }),
+    );
+    assert_eq!(none, Value::Null);
+    c.shutdown();
 }

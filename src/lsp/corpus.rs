@@ -44,7 +44,9 @@ pub struct State {
     pub members: Vec<usize>,
     /// Members that could not be read, with why.
     pub unreadable: Vec<(usize, Diagnostic)>,
-    /// The last syntax tree that parsed, for members that do not parse
+    /// Members with a syntax error now.
+    pub broken: HashSet<usize>,
+    /// The last syntax tree that parsed whole, for members that do not
     /// now: completion still knows their names while one is being typed.
     pub fallback: HashMap<usize, ast::File>,
 }
@@ -433,16 +435,25 @@ impl Corpus {
             }
             crate::diag::sort(&mut analysis.diags);
         }
+        // A file with a syntax error parsed only in part: keep the last
+        // tree of it that parsed whole, for the names it declared.
+        let broken: HashSet<usize> = analysis
+            .diags
+            .iter()
+            .filter(|d| d.code == Code::Syntax)
+            .filter_map(|d| d.primary())
+            .filter_map(|s| members.get(s.file.0 as usize).copied())
+            .collect();
         let mut fallback = HashMap::new();
         if let Some(mut old) = self.state.take() {
-            for (i, &m) in members.iter().enumerate() {
-                if analysis.asts[i].is_some() {
-                    continue;
-                }
-                let last = old
-                    .file_of(m)
-                    .and_then(|f| old.analysis.asts[f.0 as usize].take())
-                    .or_else(|| old.fallback.remove(&m));
+            for &m in &broken {
+                let last = if old.broken.contains(&m) {
+                    old.fallback.remove(&m)
+                } else {
+                    old.file_of(m)
+                        .and_then(|f| old.analysis.asts.get_mut(f.0 as usize))
+                        .and_then(Option::take)
+                };
                 if let Some(ast) = last {
                     fallback.insert(m, ast);
                 }
@@ -452,6 +463,7 @@ impl Corpus {
             analysis,
             members,
             unreadable,
+            broken,
             fallback,
         });
         self.dirty = false;

@@ -118,14 +118,14 @@ pub fn of_corpus(
     out
 }
 
-/// How far the last analysis went. The stages stop at the first stage
-/// with errors, so a partial analysis says nothing about the findings of
-/// the stages after it.
+/// How far the last analysis went. Beside errors the pipeline lints only
+/// the jurisdictions it can trust, and it checks nothing when a file
+/// could not be read at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reached {
-    /// A file did not parse: nothing was checked.
+    /// A file was unreadable or over a limit: nothing was checked.
     Parse,
-    /// Checked (and maybe compiled) with errors: no lints.
+    /// Checked with errors: some lints did not run.
     Check,
     Everything,
 }
@@ -143,7 +143,7 @@ pub fn publish(ws: &mut Workspace) -> Vec<PublishDiagnosticsParams> {
         let corpus = &ws.corpora[c];
         let reached = match &corpus.state {
             Some(s) if s.analysis.tables.is_some() => Reached::Everything,
-            Some(s) if s.analysis.asts.iter().all(Option::is_some) => Reached::Check,
+            Some(s) if s.analysis.resolved().is_some() => Reached::Check,
             _ => Reached::Parse,
         };
         let mut sent = Vec::new();

@@ -3,12 +3,13 @@
 use super::At;
 use lsp_types::{Range, TextEdit};
 
-/// The edits that put the document in the canonical layout; `None` when
-/// it does not parse (its syntax errors are already shown).
+/// The document in the canonical layout; `None` when it does not parse
+/// whole (its syntax errors are already shown): the tree the checker got
+/// leaves out what did not parse, and formatting must never drop text.
 fn formatted(at: &At<'_>) -> Option<(String, String)> {
-    let tree = at.state.analysis.asts.get(at.file.0 as usize)?.as_ref()?;
     let sources = &at.state.analysis.sources;
-    let new = crate::fmt::format(sources, at.file, tree);
+    let tree = crate::syntax::parse(sources, at.file).ok()?;
+    let new = crate::fmt::format(sources, at.file, &tree);
     Some((sources.get(at.file).text.to_string(), new))
 }
 
