@@ -117,11 +117,7 @@ fn context(before: &str) -> (Context, Option<String>) {
                 }
             }
             Tok::Punct("{") => blocks.push(std::mem::take(&mut opener)),
-            Tok::Punct("}") => {
-                if blocks.pop().as_deref() == Some("jurisdiction") {
-                    jur = None;
-                }
-            }
+            Tok::Punct("}") if blocks.pop().as_deref() == Some("jurisdiction") => jur = None,
             _ => {}
         }
     }
