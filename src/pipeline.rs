@@ -40,10 +40,29 @@ impl Analysis {
 
 /// Parse, check and compile: what answering needs, no lints and no policy
 /// tests. `diags` carries problems found while loading.
-pub fn compile_sources(sources: Sources, mut diags: Vec<Diagnostic>) -> Analysis {
+pub fn compile_sources(sources: Sources, diags: Vec<Diagnostic>) -> Analysis {
+    let parsed = parse_all(&sources);
+    compile_parsed(sources, parsed, diags)
+}
+
+/// Every file parsed, recovering from syntax errors: the tree of each and
+/// its syntax errors, in file order.
+pub fn parse_all(sources: &Sources) -> Vec<(syntax::ast::File, Vec<Diagnostic>)> {
+    sources
+        .iter()
+        .map(|(id, _)| syntax::parse_recovering(sources, id))
+        .collect()
+}
+
+/// [`compile_sources`] from files already parsed (as [`parse_all`] gives
+/// them): the language server parses only the files that changed.
+pub fn compile_parsed(
+    sources: Sources,
+    parsed: Vec<(syntax::ast::File, Vec<Diagnostic>)>,
+    mut diags: Vec<Diagnostic>,
+) -> Analysis {
     let mut files = Vec::new();
-    for (id, file) in sources.iter() {
-        let (ast, mut syntax) = syntax::parse_recovering(&sources, id);
+    for ((_, file), (ast, mut syntax)) in sources.iter().zip(parsed) {
         if ast.items.is_empty() && syntax.is_empty() {
             diags.push(
                 Diagnostic::new(Code::EmptyFile, format!("`{}` defines nothing", file.name))
@@ -139,7 +158,19 @@ pub fn analyse(sources: Sources, diags: Vec<Diagnostic>) -> Analysis {
 /// [`analyse`] with explicit lint options (the date reviews are judged
 /// against, whether unverified rules are reported).
 pub fn analyse_with(sources: Sources, diags: Vec<Diagnostic>, opts: &lint::Options) -> Analysis {
-    let mut a = compile_sources(sources, diags);
+    lint_analysis(compile_sources(sources, diags), opts)
+}
+
+/// [`analyse_with`] from files already parsed.
+pub fn analyse_parsed(
+    sources: Sources,
+    parsed: Vec<(syntax::ast::File, Vec<Diagnostic>)>,
+    opts: &lint::Options,
+) -> Analysis {
+    lint_analysis(compile_parsed(sources, parsed, Vec::new()), opts)
+}
+
+fn lint_analysis(mut a: Analysis, opts: &lint::Options) -> Analysis {
     if let (Some(p), Some(t)) = (&a.program, &a.tables) {
         a.diags.append(&mut lint::lint(p, t, opts));
     } else if let Some((p, t)) = &a.partial {

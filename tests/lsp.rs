@@ -21,6 +21,8 @@ struct Client {
     published: HashMap<String, Value>,
     /// Every publication, in order: (URI, number of diagnostics).
     log: Vec<(String, usize)>,
+    /// `window/logMessage` texts.
+    messages: Vec<String>,
 }
 
 fn uri(path: &Path) -> String {
@@ -38,6 +40,7 @@ impl Client {
             next: 0,
             published: HashMap::new(),
             log: Vec::new(),
+            messages: Vec::new(),
         };
         let init = c.request(
             "initialize",
@@ -53,6 +56,10 @@ impl Client {
     }
 
     fn record(&mut self, n: Notification) {
+        if n.method == "window/logMessage" {
+            self.messages
+                .push(n.params["message"].as_str().unwrap_or("").to_string());
+        }
         if n.method == "textDocument/publishDiagnostics" {
             let uri = n.params["uri"].as_str().expect("uri").to_string();
             let count = n.params["diagnostics"].as_array().map_or(0, Vec::len);
@@ -476,6 +483,14 @@ fn a_lone_file_is_checked_with_the_built_in_corpus() {
     let diags = c.open(&uri(&path), text);
     // `US` and the schema come from the built-in corpus: only the typo.
     assert_eq!(codes(&diags), ["E002"]);
+    assert_eq!(
+        c.messages,
+        [format!(
+            "policies: {} over the built-in corpus (mandate {})",
+            path.display(),
+            env!("CARGO_PKG_VERSION")
+        )]
+    );
     // A built-in file has no place to go to.
     let def = c.at(
         "textDocument/definition",
@@ -561,8 +576,25 @@ fn hover_navigation_and_symbols() {
         "{def}"
     );
 
+    // A recipient goes to its variant in the schema.
+    let def = c.at(
+        "textDocument/definition",
+        &ca,
+        pos(&text, "to [potential_victim", 0, 5),
+    );
+    let schema_text = std::fs::read_to_string(root.join("schema.policy")).expect("schema");
+    assert_eq!(def["range"], range(&schema_text, "potential_victim", 0));
+
     // Every state that overrides or replaces the federal subpoena rule.
     c.open(&federal, &fed_text);
+    // `overrides` goes to the rule it names.
+    let def = c.at(
+        "textDocument/definition",
+        &federal,
+        pos(&fed_text, "overrides subpoena", 0, 11),
+    );
+    let name = json!({ "start": pos(&fed_text, "rule subpoena {", 0, 5), "end": pos(&fed_text, "rule subpoena {", 0, 13) });
+    assert_eq!(def["range"], name);
     let refs = c.request(
         "textDocument/references",
         json!({ "textDocument": { "uri": federal }, "position": pos(&fed_text, "rule subpoena {", 0, 6), "context": { "includeDeclaration": false } }),

@@ -40,6 +40,9 @@ pub struct Member {
 /// One analysis of a corpus.
 pub struct State {
     pub analysis: Analysis,
+    /// The syntax errors of each file, kept with its tree for the next
+    /// analysis.
+    pub syntax: Vec<Vec<Diagnostic>>,
     /// The member each file of `analysis.sources` is.
     pub members: Vec<usize>,
     /// Members that could not be read, with why.
@@ -74,6 +77,8 @@ pub struct Corpus {
     pub touched: HashSet<String>,
     /// URIs edited since the last analysis that went through every stage.
     pub edited: HashSet<String>,
+    /// Whether the editor was told which corpus this is.
+    pub announced: bool,
 }
 
 #[derive(Default)]
@@ -312,6 +317,7 @@ impl Corpus {
             published: HashMap::new(),
             touched: HashSet::new(),
             edited: HashSet::new(),
+            announced: false,
         }
     }
 
@@ -382,6 +388,28 @@ impl Corpus {
         self.state = None;
     }
 
+    /// Which corpus this is, in words, as every command says it.
+    pub fn describe(&self) -> String {
+        match &self.root {
+            Some(root) => format!(
+                "policies: {} ({} files)",
+                root.display(),
+                self.members.len()
+            ),
+            None => {
+                let file = match self.members.last().map(|m| &m.origin) {
+                    Some(Origin::Disk(p)) => p.display().to_string(),
+                    Some(Origin::Editor(u)) => u.clone(),
+                    _ => String::new(),
+                };
+                format!(
+                    "policies: {file} over the built-in corpus (mandate {})",
+                    env!("CARGO_PKG_VERSION")
+                )
+            }
+        }
+    }
+
     pub fn member_of(&self, uri: &Uri) -> Option<usize> {
         let path = super::uri::to_path(uri);
         self.members.iter().position(|m| match (&m.origin, &path) {
@@ -425,7 +453,27 @@ impl Corpus {
                 Err(d) => unreadable.push((i, d)),
             }
         }
-        let mut analysis = crate::analyse_with(sources, Vec::new(), opts);
+        // Files whose text did not change keep their trees: parsing is
+        // most of an analysis, and an edit changes one file.
+        let mut old = self.state.take();
+        let mut parsed = Vec::with_capacity(members.len());
+        let mut syntax = Vec::with_capacity(members.len());
+        for (i, &m) in members.iter().enumerate() {
+            let id = FileId(i as u32);
+            let kept = old.as_mut().and_then(|o| {
+                let f = o.file_of(m).filter(|&f| f == id)?;
+                if o.analysis.sources.get(f).text != sources.get(id).text {
+                    return None;
+                }
+                let ast = o.analysis.asts.get_mut(f.0 as usize)?.take()?;
+                Some((ast, o.syntax.get(f.0 as usize)?.clone()))
+            });
+            let (ast, diags) =
+                kept.unwrap_or_else(|| crate::syntax::parse_recovering(&sources, id));
+            syntax.push(diags.clone());
+            parsed.push((ast, diags));
+        }
+        let mut analysis = crate::pipeline::analyse_parsed(sources, parsed, opts);
         // Failing `test` blocks are what an author wants to see at once.
         if let (Some(p), Some(t)) = (&analysis.program, &analysis.tables) {
             for r in crate::policy_tests::run(p, t) {
@@ -445,7 +493,7 @@ impl Corpus {
             .filter_map(|s| members.get(s.file.0 as usize).copied())
             .collect();
         let mut fallback = HashMap::new();
-        if let Some(mut old) = self.state.take() {
+        if let Some(mut old) = old {
             for &m in &broken {
                 let last = if old.broken.contains(&m) {
                     old.fallback.remove(&m)
@@ -461,6 +509,7 @@ impl Corpus {
         }
         self.state = Some(State {
             analysis,
+            syntax,
             members,
             unreadable,
             broken,

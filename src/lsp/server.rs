@@ -130,6 +130,15 @@ impl Server<'_> {
             return Ok(());
         }
         self.ws.refresh();
+        for corpus in self.ws.corpora.iter_mut().filter(|c| !c.announced) {
+            corpus.announced = true;
+            let params = lsp_types::LogMessageParams {
+                typ: lsp_types::MessageType::INFO,
+                message: corpus.describe(),
+            };
+            let n = Notification::new(note::LogMessage::METHOD.into(), params);
+            self.conn.sender.send(n.into())?;
+        }
         for params in diagnostics::publish(&mut self.ws) {
             let n = Notification::new(note::PublishDiagnostics::METHOD.into(), params);
             self.conn.sender.send(n.into())?;
