@@ -952,3 +952,47 @@ fn findings_survive_a_syntax_error_being_typed() {
     assert_eq!(none, Value::Null);
     c.shutdown();
 }
+
+/// The binary speaks the protocol on stdin and stdout, as editors start it.
+#[test]
+fn the_binary_serves_over_stdio() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["lsp", "--stdio"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut send = |v: Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        stdin.flush().expect("flush");
+    };
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut read = || -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            out.read_line(&mut line).expect("header");
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.trim().parse().expect("length");
+            }
+        }
+        let mut body = vec![0; length];
+        out.read_exact(&mut body).expect("body");
+        serde_json::from_slice(&body).expect("JSON")
+    };
+    send(
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
+    );
+    assert_eq!(read()["result"]["serverInfo"]["name"], "mandate");
+    send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
+    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    assert_eq!(read()["id"], 2);
+    send(json!({ "jsonrpc": "2.0", "method": "exit" }));
+    assert!(child.wait().expect("exit").success());
+}
