@@ -60,6 +60,11 @@ fn type_text(ty: &ast::TypeExpr) -> String {
             ..
         } => format!("int {}..={}", lo.value, hi.value),
         ast::TypeExpr::Int { range: None, .. } => "int".into(),
+        ast::TypeExpr::Date {
+            range: Some((lo, hi)),
+            ..
+        } => format!("date {}..={}", lo.text, hi.text),
+        ast::TypeExpr::Date { range: None, .. } => "date".into(),
         ast::TypeExpr::Named(id) => id.name.clone(),
     }
 }
@@ -68,6 +73,7 @@ pub fn literal_text(lit: &ast::Literal) -> String {
     match lit {
         ast::Literal::Bool(b, _) => b.to_string(),
         ast::Literal::Int(i) => i.value.to_string(),
+        ast::Literal::Date(d) => d.text.clone(),
         ast::Literal::Name(id) => id.name.clone(),
     }
 }

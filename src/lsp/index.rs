@@ -84,6 +84,7 @@ impl<'a> Index<'a> {
                             rules: j.rules.iter().map(|r| (r.name.name.as_str(), r)).collect(),
                         });
                     }
+                    ast::Item::Expected(_) => {}
                 }
             }
         }
@@ -204,6 +205,11 @@ impl Walker<'_, '_> {
             match item {
                 ast::Item::Schema(s) => self.schema(s),
                 ast::Item::Jurisdiction(j) => self.jurisdiction(j),
+                ast::Item::Expected(e) => {
+                    for c in &e.codes {
+                        self.push(c.span, Sym::Jur(c.name.clone()), false);
+                    }
+                }
             }
         }
     }

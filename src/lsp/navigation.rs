@@ -161,6 +161,15 @@ pub fn document_symbols(state: &State, file: FileId) -> Vec<DocumentSymbol> {
                     kids,
                 ));
             }
+            ast::Item::Expected(e) => out.push(symbol(
+                state,
+                "expect jurisdictions",
+                None,
+                SymbolKind::ARRAY,
+                e.span,
+                e.span,
+                Vec::new(),
+            )),
         }
     }
     out
