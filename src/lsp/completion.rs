@@ -318,7 +318,7 @@ pub fn completion(at: &At<'_>, buffer: &str, offset: usize) -> Vec<CompletionIte
             .map(|a| item(a.as_str(), CompletionItemKind::KEYWORD, None, None))
             .collect(),
         Context::Types => {
-            let mut out = keywords(&["bool", "int"]);
+            let mut out = keywords(&["bool", "int", "date"]);
             out.extend(
                 ix.enums
                     .keys()
