@@ -402,6 +402,8 @@ fn block_keywords(block: Option<&str>) -> Vec<CompletionItem> {
             "cite",
             "overrides",
             "unverified",
+            "effective",
+            "until",
             "allow",
             "and",
             "or",
