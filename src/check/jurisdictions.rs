@@ -155,19 +155,7 @@ impl Checker<'_> {
             default,
             rules: Vec::new(),
             tests: Vec::new(),
-            allows: j
-                .allows
-                .iter()
-                .map(|a| {
-                    (
-                        a.code.name.clone(),
-                        a.reason
-                            .as_ref()
-                            .map_or_else(String::new, |r| r.value.clone()),
-                        a.span,
-                    )
-                })
-                .collect(),
+            allows: allows(&j.allows),
             span: j.span,
             code_span: j.code.span,
         }

@@ -48,6 +48,20 @@ pub(super) fn duplicate(
         .help(help)
 }
 
+/// `allow` clauses as the model keeps them; a missing reason stays empty,
+/// for E025 to report.
+pub(super) fn allows(list: &[ast::Allow]) -> Vec<(String, String, Span)> {
+    list.iter()
+        .map(|a| {
+            let reason = a
+                .reason
+                .as_ref()
+                .map_or_else(String::new, |r| r.value.clone());
+            (a.code.name.clone(), reason, a.span)
+        })
+        .collect()
+}
+
 pub(super) fn err(
     code: Code,
     msg: impl Into<String>,

@@ -61,19 +61,7 @@ impl Checker<'_> {
                     cites: r.cites.iter().map(|c| c.value.clone()).collect(),
                     overrides: Vec::new(),
                     unverified: r.unverified.as_ref().map(|u| u.value.clone()),
-                    allows: r
-                        .allows
-                        .iter()
-                        .map(|a| {
-                            (
-                                a.code.name.clone(),
-                                a.reason
-                                    .as_ref()
-                                    .map_or_else(String::new, |r| r.value.clone()),
-                                a.span,
-                            )
-                        })
-                        .collect(),
+                    allows: allows(&r.allows),
                     effective: r
                         .effective
                         .as_ref()

@@ -2,17 +2,13 @@
 //! still change the outcome, with the schema's words, then answers.
 
 use super::decide::text;
-use super::report::{pick, policies, with_as_of, Source};
+use super::report::{pick, policies, with_as_of};
 use super::{AskArgs, Exit};
 use crate::api::{Fact, FactKind, Facts, Next, DISCLAIMER};
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn ask(a: AskArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let source = Source::Answer {
-        dir: a.policies.as_deref(),
-        artifact: a.tables.as_deref(),
-        verify_key: a.verify_key.as_deref(),
-    };
+    let source = a.source.source();
     let policies = match policies(source, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),

@@ -1,7 +1,7 @@
 //! `mandate decide`: one situation in one or more jurisdictions, in plain
 //! words first, then the law behind it.
 
-use super::report::{policies_for, with_as_of, Source};
+use super::report::{policies_for, with_as_of};
 use super::{DecideArgs, Exit, Format};
 use crate::api::words::wrap;
 use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};
@@ -9,11 +9,7 @@ use serde::Serialize;
 use std::io::Write;
 
 pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let source = Source::Answer {
-        dir: a.policies.as_deref(),
-        artifact: a.tables.as_deref(),
-        verify_key: a.verify_key.as_deref(),
-    };
+    let source = a.source.source();
     let policies = match policies_for(source, a.format == Format::Json, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),

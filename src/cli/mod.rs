@@ -202,6 +202,31 @@ pub struct CorpusArgs {
     pub builtin: bool,
 }
 
+/// Where an answer command's policies come from: the built-in corpus
+/// unless one of these is given.
+#[derive(Debug, clap::Args)]
+pub struct AnswerSource {
+    /// Read policies from this directory instead of the built-in corpus
+    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
+    pub policies: Option<PathBuf>,
+    /// Use a compiled artifact from `mandate compile`
+    #[arg(long, value_name = "FILE")]
+    pub tables: Option<PathBuf>,
+    /// Accept the artifact only if signed by this ed25519 public key (PEM)
+    #[arg(long, value_name = "PUBFILE", requires = "tables")]
+    pub verify_key: Option<PathBuf>,
+}
+
+impl AnswerSource {
+    pub fn source(&self) -> report::Source<'_> {
+        report::Source::Answer {
+            dir: self.policies.as_deref(),
+            artifact: self.tables.as_deref(),
+            verify_key: self.verify_key.as_deref(),
+        }
+    }
+}
+
 /// The corpus a command was asked for.
 #[derive(Debug, Clone, Copy)]
 pub enum Corpus<'a> {
@@ -265,19 +290,12 @@ pub struct DecideArgs {
     pub explain: bool,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Read policies from this directory instead of the default corpus
-    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
-    pub policies: Option<PathBuf>,
-    /// Use a compiled artifact from `mandate compile`
-    #[arg(long, value_name = "FILE")]
-    pub tables: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: AnswerSource,
     /// The date of the events (YYYY-MM-DD): the law in force that day
     /// decides; without it, today's
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
-    /// Accept the artifact only if signed by this ed25519 public key (PEM)
-    #[arg(long, value_name = "PUBFILE", requires = "tables")]
-    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -288,19 +306,12 @@ pub struct AskArgs {
     /// Facts already known, as name=value; they are not asked
     #[arg(short, long = "fact", value_name = "NAME=VALUE")]
     pub facts: Vec<String>,
-    /// Read policies from this directory instead of the built-in corpus
-    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
-    pub policies: Option<PathBuf>,
-    /// Use a compiled artifact from `mandate compile`
-    #[arg(long, value_name = "FILE")]
-    pub tables: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: AnswerSource,
     /// The date of the events (YYYY-MM-DD): the law in force that day
     /// decides; without it, today's
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
-    /// Accept the artifact only if signed by this ed25519 public key (PEM)
-    #[arg(long, value_name = "PUBFILE", requires = "tables")]
-    pub verify_key: Option<PathBuf>,
 }
 
 #[cfg(feature = "serve")]
@@ -309,15 +320,8 @@ pub struct ServeArgs {
     /// Address to listen on; a non-loopback address exposes the service
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
-    /// Read policies from this directory instead of the built-in corpus
-    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
-    pub policies: Option<PathBuf>,
-    /// Use a compiled artifact from `mandate compile`
-    #[arg(long, value_name = "FILE")]
-    pub tables: Option<PathBuf>,
-    /// Accept the artifact only if signed by this ed25519 public key (PEM)
-    #[arg(long, value_name = "PUBFILE", requires = "tables")]
-    pub verify_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: AnswerSource,
 }
 
 #[cfg(feature = "lsp")]
@@ -352,18 +356,11 @@ pub struct NoticeArgs {
     /// The clinician's licence (a value of `role`); the schema's default when omitted
     #[arg(long, value_name = "ROLE")]
     pub role: Option<String>,
-    /// Read policies from this directory instead of the built-in corpus
-    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
-    pub policies: Option<PathBuf>,
-    /// Use a compiled artifact from `mandate compile`
-    #[arg(long, value_name = "FILE")]
-    pub tables: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: AnswerSource,
     /// Show the law in force on this date (YYYY-MM-DD) instead of today's
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
-    /// Accept the artifact only if signed by this ed25519 public key (PEM)
-    #[arg(long, value_name = "PUBFILE", requires = "tables")]
-    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -372,18 +369,11 @@ pub struct TableArgs {
     pub jurisdiction: String,
     #[arg(long, value_enum, default_value = "text")]
     pub format: TableFormatArg,
-    /// Read policies from this directory instead of the default corpus
-    #[arg(long, value_name = "DIR", conflicts_with = "tables")]
-    pub policies: Option<PathBuf>,
-    /// Use a compiled artifact from `mandate compile`
-    #[arg(long, value_name = "FILE")]
-    pub tables: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: AnswerSource,
     /// Only the rows in force on this date (YYYY-MM-DD), without their dates
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
-    /// Accept the artifact only if signed by this ed25519 public key (PEM)
-    #[arg(long, value_name = "PUBFILE", requires = "tables")]
-    pub verify_key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,16 +1,12 @@
 //! `mandate notice`: the limits of confidentiality for intake, per state.
 
 use super::report::corpus_line;
-use super::report::{on_day, policies_for, Source};
+use super::report::{on_day, policies_for};
 use super::{Exit, NoticeArgs, NoticeFormat};
 use std::io::Write;
 
 pub fn notice(a: NoticeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let source = Source::Answer {
-        dir: a.policies.as_deref(),
-        artifact: a.tables.as_deref(),
-        verify_key: a.verify_key.as_deref(),
-    };
+    let source = a.source.source();
     let policies = match policies_for(source, a.format == NoticeFormat::Json, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),

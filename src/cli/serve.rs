@@ -1,15 +1,11 @@
 //! `mandate serve`: load the policies, then hand them to the server.
 
-use super::report::{policies, Source};
+use super::report::policies;
 use super::{Exit, ServeArgs};
 use std::io::Write;
 
 pub fn serve(a: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let source = Source::Answer {
-        dir: a.policies.as_deref(),
-        artifact: a.tables.as_deref(),
-        verify_key: a.verify_key.as_deref(),
-    };
+    let source = a.source.source();
     let policies = match policies(source, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),

@@ -1,16 +1,12 @@
 //! `mandate table`: the compiled decision table of one jurisdiction.
 
-use super::report::{json_error, on_day, pick, policies_for, Source};
+use super::report::{json_error, on_day, pick, policies_for};
 use super::{Exit, TableArgs, DISCLAIMER};
 use crate::table::TableFormat;
 use std::io::Write;
 
 pub fn table(a: TableArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {
-    let source = Source::Answer {
-        dir: a.policies.as_deref(),
-        artifact: a.tables.as_deref(),
-        verify_key: a.verify_key.as_deref(),
-    };
+    let source = a.source.source();
     let policies = match policies_for(source, a.format == super::TableFormatArg::Json, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
