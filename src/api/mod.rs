@@ -334,7 +334,7 @@ impl Policies {
     }
 
     fn today_days(&self) -> i64 {
-        self.today.unwrap_or_else(system_today)
+        self.today.unwrap_or_else(crate::table::system_today)
     }
 
     /// Every jurisdiction, by code.
@@ -561,13 +561,7 @@ impl Policies {
         Answer {
             jurisdiction: self.slots[d.jurisdiction].code.clone(),
             name: self.slots[d.jurisdiction].name.clone(),
-            summary: words::sentence(
-                o.action,
-                &o.to,
-                o.any_of,
-                o.within.as_ref(),
-                o.written_within.as_ref(),
-            ),
+            summary: words::outcome_sentence(o),
             action: o.action,
             to: o.to.clone(),
             any_of: o.any_of,
@@ -623,13 +617,7 @@ impl Policies {
                 (next.outcome != d.index && o.rule != d.outcome.rule).then(|| Upcoming {
                     from: crate::table::show_date(x),
                     rule: o.rule.clone(),
-                    summary: words::sentence(
-                        o.action,
-                        &o.to,
-                        o.any_of,
-                        o.within.as_ref(),
-                        o.written_within.as_ref(),
-                    ),
+                    summary: words::outcome_sentence(o),
                     action: o.action,
                     to: o.to.clone(),
                 })
@@ -747,14 +735,6 @@ impl Policies {
             tables,
         }))
     }
-}
-
-/// Today's date (UTC) from the system clock, as days since 1970-01-01.
-fn system_today() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| (d.as_secs() / 86_400) as i64)
-        .unwrap_or(0)
 }
 
 /// Column defaults with `= today` resolved to `today`.

@@ -57,6 +57,17 @@ pub fn deadline(d: &Duration) -> String {
     format!("within {num} {unit}")
 }
 
+/// [`sentence`] for an outcome of a table.
+pub fn outcome_sentence(o: &crate::table::Outcome) -> String {
+    sentence(
+        o.action,
+        &o.to,
+        o.any_of,
+        o.within.as_ref(),
+        o.written_within.as_ref(),
+    )
+}
+
 /// The one sentence that opens every answer: "You must report this to
 /// child protective services and law enforcement: immediately, and in
 /// writing within 36 hours."

@@ -40,25 +40,12 @@ impl Default for Options {
 
 /// Today's date (UTC) from the system clock.
 pub fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    civil((secs / 86_400) as i64)
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-    Date { year, month, day }
+    let (year, month, day) = crate::table::civil_from_days(crate::table::system_today());
+    Date {
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+    }
 }
 
 pub fn lint(program: &Program, tables: &Tables, opts: &Options) -> Vec<Diagnostic> {

@@ -14,7 +14,7 @@ pub use artifact::{
     artifact_hash, load_artifact, parse_artifact, parse_signed_artifact, save_artifact,
     save_artifact_signed, signed_message, ArtifactError, ArtifactSignature, FORMAT,
 };
-pub use date::{civil_from_days, days_from_civil, parse_date, show_date};
+pub use date::{civil_from_days, days_from_civil, parse_date, show_date, system_today};
 pub use eval::{Decided, EvalError, Facts, Miss, Skipped, Trace, Undecided};
 pub use index::{Decider, Indexed, TableIndex};
 pub use render::{decision_text, render_table, TableFormat};
