@@ -27,7 +27,9 @@ fn rego_test(col: &Column, set: &Set) -> String {
         (ColumnType::Bool, Set::Mask(0b10)) => format!("{f} == true"),
         (ColumnType::Bool, Set::Mask(0b01)) => format!("{f} == false"),
         (ColumnType::Bool, _) => "true".into(),
-        (ColumnType::Int { .. }, Set::Range(lo, hi)) => format!("{f} >= {lo}\n  {f} <= {hi}"),
+        (ColumnType::Int { .. } | ColumnType::Date { .. }, Set::Range(lo, hi)) => {
+            format!("{f} >= {lo}\n  {f} <= {hi}")
+        }
         (ColumnType::Enum { .. }, _) => {
             let v = values(col, set);
             if v.len() == 1 {
@@ -75,7 +77,9 @@ fn cedar_test(col: &Column, set: &Set) -> String {
         (ColumnType::Bool, Set::Mask(0b10)) => f,
         (ColumnType::Bool, Set::Mask(0b01)) => format!("!{f}"),
         (ColumnType::Bool, _) => "true".into(),
-        (ColumnType::Int { .. }, Set::Range(lo, hi)) => format!("{f} >= {lo} && {f} <= {hi}"),
+        (ColumnType::Int { .. } | ColumnType::Date { .. }, Set::Range(lo, hi)) => {
+            format!("{f} >= {lo} && {f} <= {hi}")
+        }
         (ColumnType::Enum { .. }, _) => {
             let v = values(col, set);
             format!(
@@ -117,7 +121,8 @@ pub fn facts_json(columns: &[Column], values: &[Option<i64>]) -> serde_json::Val
         let Some(v) = v else { continue };
         let value = match &c.ty {
             ColumnType::Bool => serde_json::Value::Bool(*v != 0),
-            ColumnType::Int { .. } => serde_json::Value::from(*v),
+            // Dates are day numbers in the tables and in both peers.
+            ColumnType::Int { .. } | ColumnType::Date { .. } => serde_json::Value::from(*v),
             ColumnType::Enum { variants, .. } => {
                 serde_json::Value::String(variants[*v as usize].clone())
             }

@@ -38,10 +38,11 @@ impl Policies {
         let columns = &self.columns;
         // The date of the events is not asked: it is today unless given
         // (the page and `--as-of` give it up front).
+        let values = prepared.values();
         let known_values: Vec<Option<i64>> = (0..columns.len())
             .map(|c| {
                 (prepared.is_given(c) || columns[c].default_today)
-                    .then(|| prepared.values[c])
+                    .then(|| values[c])
                     .flatten()
             })
             .collect();
@@ -88,13 +89,17 @@ impl Policies {
         // (the default where it fits), so the answer shows what it rests on.
         let mut full = prepared.clone();
         if let Some((cube, _)) = consistent.first() {
+            let values = prepared.values();
             for (c, set) in cube.iter().enumerate() {
                 if !prepared.is_given(c) {
                     // The default, `as_of`'s today included.
-                    full.values[c] = match prepared.values[c] {
-                        Some(d) if set.contains(d) => Some(d),
-                        _ => set.first(),
-                    };
+                    full.assume(
+                        c,
+                        match values[c] {
+                            Some(d) if set.contains(d) => Some(d),
+                            _ => set.first(),
+                        },
+                    );
                 }
             }
         }

@@ -68,7 +68,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
         .flat_map(|a| {
             a.citations
                 .iter()
-                .map(move |c| format!("{}: {c}", a.jurisdiction))
+                .map(move |c| [a.jurisdiction.as_str(), ": ", c].concat())
         })
         .collect();
     let forbid: Vec<&Answer> = answers
@@ -93,7 +93,10 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
         }
     }
     let codes: Vec<String> = answers.iter().map(|a| a.jurisdiction.clone()).collect();
-    let summary = if conflicts.is_empty() {
+    let summary = if let ([one], true) = (acting.as_slice(), conflicts.is_empty()) {
+        // One jurisdiction acts: the merged duty is its duty, in its words.
+        one.summary.clone()
+    } else if conflicts.is_empty() {
         words::sentence(
             action,
             &to,

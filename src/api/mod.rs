@@ -27,7 +27,7 @@ pub use schema::{Fact, FactKind, Jurisdiction, Schema, Variant};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::loader::{self, Loaded};
 use crate::source::Sources;
-use crate::table::{Column, EnumDoc, Table, TableIndex, Tables};
+use crate::table::{Column, EnumDoc, Table, TableIndex, Tables, Values};
 use facts::Resolved;
 use std::io::Read;
 use std::path::Path;
@@ -75,6 +75,24 @@ struct Slot {
 struct Ready {
     table: Table,
     index: TableIndex,
+    /// Each outcome's opening sentence, and the days on which a row starts
+    /// or stops being in force: pure functions of the table, so worked out
+    /// once per jurisdiction instead of once per answer.
+    summaries: Vec<String>,
+    change_days: Vec<i64>,
+}
+
+impl Ready {
+    fn new(columns: &[Column], table: Table) -> Ready {
+        Ready {
+            index: TableIndex::new(columns, &table),
+            summaries: table.outcomes.iter().map(words::outcome_sentence).collect(),
+            change_days: crate::table::date_column(columns)
+                .map(|c| table.change_days(c))
+                .unwrap_or_default(),
+            table,
+        }
+    }
 }
 
 /// A jurisdiction resolved once, for [`Policies::decide_prepared`].
@@ -93,32 +111,82 @@ pub struct Encoded(i64);
 /// and set values without allocating.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepared {
-    values: Vec<Option<i64>>,
-    /// Which facts were given. Bytes, not bits: each `set` is then an
-    /// independent store, not a read-modify-write chain through one word.
-    given: Vec<bool>,
-    defaults: Vec<Option<i64>>,
+    slots: Vec<FactSlot>,
+    defaults: Vec<FactSlot>,
+}
+
+/// One fact's value, and whether it was given or assumed, in the 16 bytes
+/// an `Option<i64>` takes: `set` is one store, `reset` one copy, and a
+/// decision reads the slots in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FactSlot {
+    Unknown,
+    Assumed(i64),
+    Given(i64),
+}
+
+impl FactSlot {
+    #[inline(always)]
+    fn value(self) -> Option<i64> {
+        match self {
+            FactSlot::Unknown => None,
+            FactSlot::Assumed(v) | FactSlot::Given(v) => Some(v),
+        }
+    }
 }
 
 impl Prepared {
     /// Back to the schema defaults, nothing given.
     #[inline]
     pub fn reset(&mut self) {
-        self.values.copy_from_slice(&self.defaults);
-        self.given.fill(false);
+        self.slots.copy_from_slice(&self.defaults);
     }
 
     /// Give one fact.
     #[inline]
     pub fn set(&mut self, key: FactKey, value: Encoded) {
-        if let (Some(v), Some(g)) = (self.values.get_mut(key.0), self.given.get_mut(key.0)) {
-            *v = Some(value.0);
-            *g = true;
+        if let Some(slot) = self.slots.get_mut(key.0) {
+            *slot = FactSlot::Given(value.0);
+        }
+    }
+
+    /// Back to the schema defaults, then give `facts`: [`Prepared::reset`]
+    /// and [`Prepared::set`] in one call, which a service deciding from a
+    /// list of typed facts should prefer (the slots stay in registers).
+    #[inline]
+    pub fn assign(&mut self, facts: &[(FactKey, Encoded)]) {
+        let slots = self.slots.as_mut_slice();
+        slots.copy_from_slice(&self.defaults);
+        for &(key, value) in facts {
+            if let Some(slot) = slots.get_mut(key.0) {
+                *slot = FactSlot::Given(value.0);
+            }
         }
     }
 
     pub(crate) fn is_given(&self, col: usize) -> bool {
-        self.given.get(col).copied().unwrap_or(false)
+        matches!(self.slots.get(col), Some(FactSlot::Given(_)))
+    }
+
+    /// One value per column, `None` where unknown.
+    pub(crate) fn values(&self) -> Vec<Option<i64>> {
+        self.slots.iter().map(|s| s.value()).collect()
+    }
+
+    /// Fill an unknown or assumed fact, keeping it "not given": the
+    /// interview completes facts nobody gave, to show what an answer
+    /// rests on.
+    pub(crate) fn assume(&mut self, col: usize, value: Option<i64>) {
+        if let Some(slot) = self.slots.get_mut(col) {
+            *slot = value.map_or(FactSlot::Unknown, FactSlot::Assumed);
+        }
+    }
+}
+
+impl Values for Prepared {
+    #[inline(always)]
+    fn value(&self, col: usize) -> Option<i64> {
+        self.slots.get(col).and_then(|s| s.value())
     }
 }
 
@@ -260,10 +328,7 @@ impl Policies {
                 name: t.name.clone(),
                 key: normalize(&t.name),
                 json: None,
-                ready: OnceLock::from(Ready {
-                    index: TableIndex::new(&tables.columns, t),
-                    table: t.clone(),
-                }),
+                ready: OnceLock::from(Ready::new(&tables.columns, t.clone())),
             })
             .collect();
         Policies {
@@ -381,12 +446,16 @@ impl Policies {
     /// A jurisdiction by postal code in any case (`ca`), or by name
     /// (`California`, `new york`).
     pub fn jurisdiction(&self, given: &str) -> Result<JurisdictionId, DecideError> {
-        let wanted = normalize(given);
+        let code = given.trim();
         if let Some(i) = self
             .slots
             .iter()
-            .position(|s| s.code.eq_ignore_ascii_case(given.trim()) || normalize(&s.name) == wanted)
+            .position(|s| s.code.eq_ignore_ascii_case(code))
         {
+            return Ok(JurisdictionId(i));
+        }
+        let wanted = normalize(given);
+        if let Some(i) = self.slots.iter().position(|s| s.key == wanted) {
             return Ok(JurisdictionId(i));
         }
         // A two-letter miss is a code nobody has; the nearest code would
@@ -430,10 +499,18 @@ impl Policies {
     pub fn prepare(&self, facts: &Facts) -> Result<Prepared, FactsError> {
         let defaults = defaults_on(&self.columns, self.today_days());
         let Resolved { values, given } = facts.resolve(&self.columns, &defaults)?;
+        let slot = |v: Option<i64>, given: bool| match v {
+            None => FactSlot::Unknown,
+            Some(v) if given => FactSlot::Given(v),
+            Some(v) => FactSlot::Assumed(v),
+        };
         Ok(Prepared {
-            values,
-            given,
-            defaults,
+            slots: values
+                .iter()
+                .zip(&given)
+                .map(|(&v, &g)| slot(v, g))
+                .collect(),
+            defaults: defaults.iter().map(|&v| slot(v, false)).collect(),
         })
     }
 
@@ -486,7 +563,7 @@ impl Policies {
         facts: &Prepared,
     ) -> Result<Decision<'_>, DecideError> {
         let ready = self.ready(j.0)?;
-        match ready.index.decide(&ready.table, &facts.values) {
+        match ready.index.decide(&ready.table, facts) {
             Ok(d) => Ok(Decision {
                 outcome: &ready.table.outcomes[d.outcome],
                 jurisdiction: j.0,
@@ -514,9 +591,10 @@ impl Policies {
     /// the defaults it rests on; `explain` adds the trace.
     pub fn answer(&self, d: &Decision<'_>, facts: &Prepared, explain: bool) -> Answer {
         let o = d.outcome;
+        let values = facts.values();
         let show = |c: usize| FactValue {
             fact: self.columns[c].name.clone(),
-            value: facts.values[c]
+            value: values[c]
                 .map(|v| self.columns[c].show(v))
                 .unwrap_or_default(),
         };
@@ -526,13 +604,14 @@ impl Policies {
             .collect();
         let given_mask: Vec<bool> = (0..self.columns.len()).map(|c| facts.is_given(c)).collect();
         // The slot is ready: the decision came from it.
-        let table = self.slots[d.jurisdiction].ready.get().map(|r| &r.table);
+        let ready = self.slots[d.jurisdiction].ready.get();
+        let table = ready.map(|r| &r.table);
         let decided = crate::table::Decided {
             row: d.row,
             outcome: d.index,
         };
         let assumed = table
-            .map(|t| t.relied_on(&facts.values, &given_mask, &decided))
+            .map(|t| t.relied_on(&values, &given_mask, &decided))
             .unwrap_or_default()
             .into_iter()
             .map(|c| {
@@ -561,7 +640,9 @@ impl Policies {
         Answer {
             jurisdiction: self.slots[d.jurisdiction].code.clone(),
             name: self.slots[d.jurisdiction].name.clone(),
-            summary: words::outcome_sentence(o),
+            summary: ready
+                .and_then(|r| r.summaries.get(d.index).cloned())
+                .unwrap_or_else(|| words::outcome_sentence(o)),
             action: o.action,
             to: o.to.clone(),
             any_of: o.any_of,
@@ -577,12 +658,12 @@ impl Policies {
             assumed,
             as_of: self
                 .date_column()
-                .and_then(|c| facts.values[c].map(crate::table::show_date)),
+                .and_then(|c| values[c].map(crate::table::show_date)),
             in_force_since: o.effective.map(crate::table::show_date),
             in_force_until: o.until.map(crate::table::show_date),
-            upcoming: table.and_then(|t| self.upcoming(t, d, &facts.values)),
+            upcoming: ready.and_then(|r| self.upcoming(r, d, &values)),
             explain: explain
-                .then(|| table.map(|t| t.trace(&self.columns, &facts.values, &decided)))
+                .then(|| table.map(|t| t.trace(&self.columns, &values, &decided)))
                 .flatten(),
             disclaimer: DISCLAIMER,
         }
@@ -599,29 +680,37 @@ impl Policies {
     /// they are tried.
     fn upcoming(
         &self,
-        table: &Table,
+        ready: &Ready,
         d: &Decision<'_>,
         values: &[Option<i64>],
     ) -> Option<Upcoming> {
         let col = self.date_column()?;
         let day = values[col]?;
-        let mut later = values.to_vec();
-        table
-            .change_days(col)
-            .into_iter()
+        let table = &ready.table;
+        let mut soon = ready
+            .change_days
+            .iter()
+            .copied()
             .filter(|&x| x > day && x <= day + UPCOMING_DAYS)
-            .find_map(|x| {
-                later[col] = Some(x);
-                let next = table.decide(&later).ok()?;
-                let o = &table.outcomes[next.outcome];
-                (next.outcome != d.index && o.rule != d.outcome.rule).then(|| Upcoming {
-                    from: crate::table::show_date(x),
-                    rule: o.rule.clone(),
-                    summary: words::outcome_sentence(o),
-                    action: o.action,
-                    to: o.to.clone(),
-                })
+            .peekable();
+        soon.peek()?;
+        let mut later = values.to_vec();
+        soon.find_map(|x| {
+            later[col] = Some(x);
+            let next = table.decide(&later).ok()?;
+            let o = &table.outcomes[next.outcome];
+            (next.outcome != d.index && o.rule != d.outcome.rule).then(|| Upcoming {
+                from: crate::table::show_date(x),
+                rule: o.rule.clone(),
+                summary: ready
+                    .summaries
+                    .get(next.outcome)
+                    .cloned()
+                    .unwrap_or_else(|| words::outcome_sentence(o)),
+                action: o.action,
+                to: o.to.clone(),
             })
+        })
     }
 
     #[inline]
@@ -648,8 +737,7 @@ impl Policies {
         };
         let json = slot.json.ok_or_else(|| corrupt("no table".into()))?;
         let table: Table = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
-        let index = TableIndex::new(&self.columns, &table);
-        Ok(slot.ready.get_or_init(|| Ready { table, index }))
+        Ok(slot.ready.get_or_init(|| Ready::new(&self.columns, table)))
     }
 
     fn enums(&self) -> &[EnumDoc] {

@@ -4,7 +4,7 @@
 //! evaluator refuses with an error naming it instead of falling through to
 //! a weaker answer.
 
-use super::{Column, Outcome, Table, Tables, Test};
+use super::{Column, Outcome, Table, Tables, Test, Values};
 
 /// Fact values in column order, defaults already applied; `None` means
 /// unknown.
@@ -63,10 +63,10 @@ enum RowState {
 }
 
 #[inline]
-fn row_state(tests: &[Test], values: &[Option<i64>]) -> RowState {
+fn row_state<V: Values + ?Sized>(tests: &[Test], values: &V) -> RowState {
     let mut unknown = Vec::new();
     for (i, t) in tests.iter().enumerate() {
-        match values.get(t.col as usize).copied().flatten() {
+        match values.value(t.col as usize) {
             Some(v) if t.set.contains(v) => {}
             Some(_) => return RowState::NoMatch(i),
             None => unknown.push(t.col as usize),
@@ -98,10 +98,10 @@ impl Table {
     /// The hot path: the first row all of whose tests hold. `values` must
     /// have one entry per column.
     #[inline]
-    pub fn decide(&self, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+    pub fn decide<V: Values + ?Sized>(&self, values: &V) -> Result<Decided, Undecided> {
         'rows: for (i, row) in self.rows.iter().enumerate() {
             for t in &row.tests {
-                match values.get(t.col as usize).copied().flatten() {
+                match values.value(t.col as usize) {
                     Some(v) if t.set.contains(v) => {}
                     Some(_) => continue 'rows,
                     None => return self.decide_partial(values),
@@ -120,7 +120,7 @@ impl Table {
 
     /// Slow path, taken only when some fact is unknown: collect every
     /// unknown row before the first sure match and refuse if there is one.
-    fn decide_partial(&self, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+    fn decide_partial<V: Values + ?Sized>(&self, values: &V) -> Result<Decided, Undecided> {
         let mut missing: Vec<usize> = Vec::new();
         let mut rules: Vec<String> = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
@@ -281,14 +281,18 @@ impl Table {
             }
         }
         for row in &self.rows[..decided.row] {
-            let failing: Vec<u32> = row
+            let failing = row
                 .tests
                 .iter()
-                .filter(|t| values[t.col as usize].is_some_and(|v| !t.set.contains(v)))
-                .map(|t| t.col)
-                .collect();
-            if !failing.is_empty() && failing.iter().all(|&c| assumed(c)) {
-                cols.extend(failing.iter().map(|&c| c as usize));
+                .filter(|t| {
+                    values
+                        .value(t.col as usize)
+                        .is_some_and(|v| !t.set.contains(v))
+                })
+                .map(|t| t.col);
+            // Answers are built per request: no vector per row passed.
+            if failing.clone().next().is_some() && failing.clone().all(assumed) {
+                cols.extend(failing.map(|c| c as usize));
             }
         }
         cols.sort_unstable();

@@ -15,7 +15,7 @@
 //! whenever a fact is unknown (so missing facts are reported exactly as
 //! the plain evaluator reports them).
 
-use super::{Column, Decided, Set, Table, Tables, Undecided};
+use super::{Column, Decided, Set, Table, Tables, Undecided, Values};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -143,10 +143,10 @@ impl Head {
     }
 
     #[inline(always)]
-    fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
+    fn decide<V: Values + ?Sized>(&self, values: &V) -> Option<Decided> {
         let mut at = 0usize;
         for c in self.cols.iter() {
-            let v = (*values.get(c.col as usize)?)?;
+            let v = values.value(c.col as usize)?;
             let k = v.wrapping_sub(i64::from(c.lo)) as u64;
             at += *c.run.get(usize::try_from(k).ok()?)? as usize;
         }
@@ -182,10 +182,10 @@ impl Entry {
 
     /// `None` when a fact is unknown or outside its domain, or for a tree.
     #[inline(always)]
-    fn decide(&self, values: &[Option<i64>]) -> Option<Decided> {
+    fn decide<V: Values + ?Sized>(&self, values: &V) -> Option<Decided> {
         let head = match self {
             Entry::Blocks { col, heads } => {
-                let v = (*values.get(*col as usize)?)?;
+                let v = values.value(*col as usize)?;
                 heads.get(usize::try_from(v as u64).ok()?)?
             }
             Entry::Block(head) => head,
@@ -229,7 +229,11 @@ impl TableIndex {
     /// The same answer as [`Table::decide`] on the table this index was
     /// built from, which it needs for facts that are unknown.
     #[inline(always)]
-    pub fn decide(&self, table: &Table, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+    pub fn decide<V: Values + ?Sized>(
+        &self,
+        table: &Table,
+        values: &V,
+    ) -> Result<Decided, Undecided> {
         match self.entry.decide(values) {
             Some(d) => Ok(d),
             None => slow(&self.entry, table, values),
@@ -248,7 +252,11 @@ impl Entry {
 /// A tree, or unknown facts: out of line, so the dense path stays small.
 #[cold]
 #[inline(never)]
-fn slow(entry: &Entry, table: &Table, values: &[Option<i64>]) -> Result<Decided, Undecided> {
+fn slow<V: Values + ?Sized>(
+    entry: &Entry,
+    table: &Table,
+    values: &V,
+) -> Result<Decided, Undecided> {
     let walked = match entry {
         Entry::Tree(tree) => tree.walk(values),
         _ => None,
@@ -303,11 +311,11 @@ impl Decider {
     /// [`Table::decide`] on `tables.tables[t]`, which it needs for facts
     /// that are unknown.
     #[inline(always)]
-    pub fn decide(
+    pub fn decide<V: Values + ?Sized>(
         &self,
         tables: &Tables,
         t: usize,
-        values: &[Option<i64>],
+        values: &V,
     ) -> Result<Decided, Undecided> {
         match self.entries[t].decide(values) {
             Some(d) => Ok(d),
@@ -558,12 +566,12 @@ impl Dense {
 
 impl Indexed {
     /// `None` when a fact the walk needs is unknown.
-    fn walk(&self, values: &[Option<i64>]) -> Option<Decided> {
+    fn walk<V: Values + ?Sized>(&self, values: &V) -> Option<Decided> {
         let mut node = 0usize;
         loop {
             match &self.nodes[node] {
                 Node::Mask { col, children } => {
-                    let v = (*values.get(*col as usize)?)?;
+                    let v = values.value(*col as usize)?;
                     node = *children.get(usize::try_from(v).ok()?)? as usize;
                 }
                 Node::Range {
@@ -571,7 +579,7 @@ impl Indexed {
                     bounds,
                     children,
                 } => {
-                    let v = (*values.get(*col as usize)?)?;
+                    let v = values.value(*col as usize)?;
                     node = children[bounds.partition_point(|&b| b <= v)] as usize;
                 }
                 Node::Leaf { start, end } => {
@@ -580,7 +588,7 @@ impl Indexed {
                         for (col, set) in
                             &self.tests[self.starts[r] as usize..self.starts[r + 1] as usize]
                         {
-                            match values.get(*col as usize).copied().flatten() {
+                            match values.value(*col as usize) {
                                 Some(v) if set.contains(v) => {}
                                 Some(_) => continue 'rows,
                                 None => return None,

@@ -21,6 +21,28 @@ pub use render::{decision_text, render_table, TableFormat};
 
 use serde::{Deserialize, Serialize};
 
+/// Fact values by column as a decision reads them; `None` is unknown.
+/// Decisions are generic over where the values live, so a caller may keep
+/// more beside each value (the API keeps whether it was given) without
+/// copying into a slice of options first.
+pub trait Values {
+    fn value(&self, col: usize) -> Option<i64>;
+}
+
+impl Values for [Option<i64>] {
+    #[inline(always)]
+    fn value(&self, col: usize) -> Option<i64> {
+        self.get(col).copied().flatten()
+    }
+}
+
+impl Values for Vec<Option<i64>> {
+    #[inline(always)]
+    fn value(&self, col: usize) -> Option<i64> {
+        self.as_slice().value(col)
+    }
+}
+
 /// The values a column may take in one row: a bit set for booleans and
 /// enums (bit i = value i), an inclusive interval for integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
