@@ -75,10 +75,11 @@ struct Slot {
 struct Ready {
     table: Table,
     index: TableIndex,
-    /// Each outcome's opening sentence, and the days on which a row starts
-    /// or stops being in force: pure functions of the table, so worked out
-    /// once per jurisdiction instead of once per answer.
+    /// Each outcome's opening sentence and `file:line`, and the days on
+    /// which a row starts or stops being in force: pure functions of the
+    /// table, so worked out once per jurisdiction instead of once per answer.
     summaries: Vec<String>,
+    sources: Vec<String>,
     change_days: Vec<i64>,
 }
 
@@ -87,6 +88,7 @@ impl Ready {
         Ready {
             index: TableIndex::new(columns, &table),
             summaries: table.outcomes.iter().map(words::outcome_sentence).collect(),
+            sources: table.outcomes.iter().map(outcome_source).collect(),
             change_days: crate::table::date_column(columns)
                 .map(|c| table.change_days(c))
                 .unwrap_or_default(),
@@ -652,7 +654,9 @@ impl Policies {
             rule: o.rule.clone(),
             notes: o.notes.clone(),
             unverified: o.unverified.clone(),
-            source: format!("{}:{}", o.file, o.line),
+            source: ready
+                .and_then(|r| r.sources.get(d.index).cloned())
+                .unwrap_or_else(|| outcome_source(o)),
             corpus: self.corpus(),
             facts: given,
             assumed,
@@ -840,6 +844,11 @@ fn defaults_on(columns: &[Column], today: i64) -> Vec<Option<i64>> {
 }
 
 /// Names compared the way people type them: case and spacing aside.
+/// Where an outcome's rule is written, `file:line`.
+fn outcome_source(o: &crate::table::Outcome) -> String {
+    format!("{}:{}", o.file, o.line)
+}
+
 fn normalize(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()

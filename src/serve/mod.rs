@@ -257,8 +257,23 @@ async fn decide(State(p): Shared, body: Result<Json<DecideBody>, JsonRejection>)
         );
     }
     match p.decide_all(&body.jurisdictions, &body.facts, body.explain) {
-        Ok(c) => Json(c).into_response(),
+        Ok(c) => answer_json(&c),
         Err(e) => decide_error(e),
+    }
+}
+
+/// An answer as JSON, written into one buffer sized for an answer with its
+/// notes (a few KB) rather than grown step by step from a small one.
+fn answer_json<T: Serialize>(value: &T) -> Response {
+    let mut body = Vec::with_capacity(4096);
+    match serde_json::to_writer(&mut body, value) {
+        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the answer could not be written: {e}"),
+            "report this as a bug",
+            None,
+        ),
     }
 }
 
@@ -276,7 +291,7 @@ async fn next_question(State(p): Shared, body: Result<Json<NextBody>, JsonReject
         Err(r) => return rejection(r),
     };
     match p.next_question(&body.jurisdiction, &body.facts) {
-        Ok(n @ Next::Question(_)) | Ok(n @ Next::Answer(_)) => Json(n).into_response(),
+        Ok(n @ Next::Question(_)) | Ok(n @ Next::Answer(_)) => answer_json(&n),
         Err(e) => decide_error(e),
     }
 }
