@@ -159,6 +159,13 @@ fn the_hot_path_agrees_with_decide() {
         .map(|k| p.fact_key(k).expect("a fact"))
         .collect();
     let mut prepared = p.prepare(&Facts::new()).expect("no facts");
+    let mut assigned = prepared.clone();
+    let imminent = p.fact_key("threat_imminent").expect("a fact");
+    let privileged = p.fact_key("privileged_communication").expect("a fact");
+    let stale = [
+        (imminent, p.encode(imminent, true).expect("value")),
+        (privileged, p.encode(privileged, false).expect("value")),
+    ];
     let concerns = ["child_abuse", "elder_abuse", "danger_to_others", "subpoena"];
     for j in p.jurisdictions() {
         let id = p.jurisdiction(&j.code).expect("listed");
@@ -187,6 +194,17 @@ fn the_hot_path_agrees_with_decide() {
                     );
                     assert_eq!(fast.action(), full.action);
                     assert_eq!(p.answer(&fast, &prepared, false), full);
+                    // `assign` forgets what an earlier request gave.
+                    assigned.assign(&stale);
+                    assigned.assign(&[
+                        (keys[0], p.encode(keys[0], concern).expect("value")),
+                        (keys[1], p.encode(keys[1], age).expect("value")),
+                        (keys[2], p.encode(keys[2], serious).expect("value")),
+                        (keys[3], p.encode(keys[3], true).expect("value")),
+                        (keys[4], p.encode(keys[4], "counselor").expect("value")),
+                    ]);
+                    let bulk = p.decide_prepared(id, &assigned).expect("decides");
+                    assert_eq!(p.answer(&bulk, &assigned, false), full);
                 }
             }
         }
