@@ -20,7 +20,7 @@ fn decides_california_child_abuse_with_its_reasons() {
         "{:?}",
         a.to
     );
-    assert_eq!(a.within.as_ref().map(|d| d.hours()), Some(0));
+    assert_eq!(a.within.as_ref().and_then(|d| d.hours()), Some(0));
     assert!(
         a.citations.iter().any(|c| c.contains("11166")),
         "{:?}",

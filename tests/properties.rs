@@ -35,8 +35,8 @@ fn facts_strategy(tables: &Tables) -> impl Strategy<Value = Vec<i64>> {
     parts
 }
 
-fn hours(d: &Option<mandate::Duration>) -> Option<u64> {
-    d.as_ref().map(mandate::Duration::hours)
+fn deadline(d: &Option<mandate::Duration>) -> Option<mandate::Deadline> {
+    d.as_ref().map(mandate::Duration::deadline)
 }
 
 proptest! {
@@ -63,8 +63,8 @@ proptest! {
                     prop_assert_eq!(got.action, d.action);
                     let names: Vec<String> = d.to.iter().map(|&r| program.schema.recipients().variants[r].name.clone()).collect();
                     prop_assert_eq!(&got.to, &names);
-                    prop_assert_eq!(hours(&got.within), d.within.as_ref().map(|x| x.hours()));
-                    prop_assert_eq!(hours(&got.written_within), d.written.as_ref().map(|x| x.hours()));
+                    prop_assert_eq!(deadline(&got.within), d.within.as_ref().map(|x| x.deadline()));
+                    prop_assert_eq!(deadline(&got.written_within), d.written.as_ref().map(|x| x.deadline()));
                 }
             }
         }

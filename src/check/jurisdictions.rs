@@ -230,12 +230,24 @@ impl Checker<'_> {
                         d.span,
                         "not a duration",
                     )
-                    .help(
-                        "write `immediately`, or a number with `h`, `d` or `w` up to 100 years: `24h`, `2d`, `1w`",
-                    ),
+                    .help(duration_help(t)),
                 );
                 None
             }
         }
+    }
+}
+
+/// The help for a deadline that is not one: the words statutes use for
+/// an untimed report name their keyword, a near miss is corrected, and
+/// anything else gets the forms.
+fn duration_help(t: &str) -> String {
+    match t.to_ascii_lowercase().as_str() {
+        "promptly" | "asap" | "soon" | "reasonably" => {
+            "a statute's \"as soon as practicable\" or \"promptly\" is `practicable`, its \"immediately\" or \"as soon as possible\" is `immediately`; keep its words in a `note`".into()
+        }
+        _ => did_you_mean(t, ["immediately", "practicable"]).unwrap_or_else(|| {
+            "write `immediately`, `practicable` (as soon as practicable), or a number with `h`, `d` or `w` up to 100 years: `24h`, `2d`, `1w`".into()
+        }),
     }
 }
