@@ -631,3 +631,36 @@ fn usage_errors_of_the_other_commands() {
     assert_eq!(t.exit, Exit::Findings);
     assert!(t.err.contains("fix them before running tests"), "{}", t.err);
 }
+
+#[test]
+fn decide_says_as_soon_as_practicable_and_combines_it_with_a_fixed_time() {
+    let facts = [
+        "--fact",
+        "concern=danger_to_self",
+        "--fact",
+        "threat_imminent=true",
+        "--fact",
+        "victim_age=30",
+    ];
+    let mut args = vec!["decide", "-j", "NY", "--policies", P];
+    args.extend(facts);
+    let r = run(&args);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(r.out.contains(": as soon as practicable."), "{}", r.out);
+    assert!(r.out.contains("\n  deadline: as soon as practicable\n"), "{}", r.out);
+
+    let mut args = vec!["decide", "-j", "NY", "-j", "IL", "--policies", P];
+    args.extend(facts);
+    let r = run(&args);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(
+        r.out.contains("\n  deadline: as soon as practicable, at most 24h\n"),
+        "{}",
+        r.out
+    );
+    args.extend(["--format", "json"]);
+    let v = json(&run(&args).out);
+    assert_eq!(v["answers"][0]["within"], "practicable");
+    assert_eq!(v["answers"][1]["within"], "24h");
+    assert_eq!(v["combined"]["within"], "practicable, at most 24h");
+}

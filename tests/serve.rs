@@ -139,6 +139,22 @@ fn the_json_api_answers_and_refuses_in_json() {
         assert!(v["answers"][0].get(field).is_some(), "no `{field}`: {v}");
     }
 
+    // "As soon as practicable", alone and with a fixed time.
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        r#"{"jurisdictions": ["NY", "IL"], "facts": {"concern": "danger_to_self", "threat_imminent": true, "victim_age": 30}}"#,
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["answers"][0]["within"], "practicable");
+    assert_eq!(v["combined"]["within"], "practicable, at most 24h");
+    assert!(
+        v["combined"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("as soon as practicable and within 24 hours at the latest")),
+        "{v}"
+    );
+
     let (code, v) = s.json(
         "POST",
         "/v1/decide",
