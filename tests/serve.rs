@@ -229,6 +229,16 @@ fn the_openapi_document_lists_every_route_and_each_is_served() {
     assert_eq!(code, 200);
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.len() >= 7);
+    // Deadlines say which words they may hold, alone and combined.
+    let schemas = &doc["components"]["schemas"];
+    let within = schemas["Answer"]["properties"]["within"]["description"].as_str();
+    assert!(within.is_some_and(|d| d.contains("`practicable`")), "{within:?}");
+    let combined =
+        schemas["Combined"]["properties"]["combined"]["properties"]["within"]["description"].as_str();
+    assert!(
+        combined.is_some_and(|d| d.contains("`practicable, at most 24h`")),
+        "{combined:?}"
+    );
     for (path, ops) in paths {
         let path = path.replace("{code}", "CA");
         let method = if ops.get("post").is_some() {
