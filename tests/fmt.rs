@@ -85,10 +85,10 @@ fn fmt_canonical_layout() {
 
 #[test]
 fn a_practicable_deadline_round_trips() {
-    let text = "jurisdiction ZZ \"Z\" extends US {\n  rule a {\n    when concern == child_abuse\n    then must_report to [child_protective_services] within   practicable ,in writing within practicable\n    cite \"x\"\n  }\n  test \"t\" {\n    given concern = child_abuse\n    expect must_report within practicable\n  }\n}\n";
+    let text = "jurisdiction ZZ \"Z\" extends US {\n  rule a {\n    when concern == child_abuse\n    then must_report to [child_protective_services] within   practicable ,in writing within practicable ,at  most 2d\n    cite \"x\"\n  }\n  test \"t\" {\n    given concern = child_abuse\n    expect must_report within practicable\n  }\n}\n";
     let (out, ast) = format_text("p.policy", text).expect("parses");
     assert!(
-        out.contains("\n         within practicable, in writing within practicable\n"),
+        out.contains("\n         within practicable, in writing within practicable, at most 2d\n"),
         "{out}"
     );
     assert!(out.contains("    expect must_report within practicable\n"), "{out}");

@@ -144,7 +144,7 @@ fn context(before: &str) -> (Context, Option<String>) {
             },
             "when" | "and" | "or" | "not" | "given" => Context::Facts,
             "then" | "expect" | "default" => Context::Actions,
-            "within" => Context::Durations,
+            "within" | "most" => Context::Durations,
             "allow" => Context::Warnings,
             _ => Context::Keywords(block.clone()),
         },

@@ -19,7 +19,7 @@ fn error_responses() -> serde_json::Value {
 }
 
 /// What a deadline field holds.
-const DEADLINE: &str = "The deadline as the policy writes it: `immediately`; `practicable` (the statute says \"as soon as practicable\" or \"promptly\": no fixed time); or a number with `h`, `d` or `w` (`24h`, `2d`). `summary` says it in words.";
+const DEADLINE: &str = "The deadline as the policy writes it: `immediately`; `practicable` (the statute says \"as soon as practicable\" or \"promptly\": no fixed time); `practicable, at most 24h` (as soon as practicable, but not later than 24 hours); or a number with `h`, `d` or `w` (`24h`, `2d`). `summary` says it in words.";
 
 /// What a combined deadline field holds.
 const COMBINED_DEADLINE: &str = "The deadline that keeps every jurisdiction's: the earliest fixed time; `immediately` over `practicable`; and `practicable, at most 24h` when one says `practicable` and another a fixed time, since neither is stricter in general.";

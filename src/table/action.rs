@@ -59,8 +59,9 @@ pub enum Deadline {
     /// fixed time.
     Practicable,
     /// As soon as practicable, and within this many hours (more than 0) at
-    /// the latest. No rule writes it: it is what a `practicable` deadline
-    /// and a fixed one require together, when answers are combined.
+    /// the latest: `practicable, at most 24h`, as a statute with an outer
+    /// limit says it, and what a `practicable` deadline and a fixed one
+    /// require together when answers are combined.
     PracticableWithin(u64),
 }
 
@@ -167,6 +168,18 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// `practicable, at most LIMIT`: as soon as practicable, and not later
+    /// than `limit`, a fixed time longer than `immediately` (`None`
+    /// otherwise: with `immediately` the limit is the whole deadline).
+    pub fn practicable_at_most(limit: &Duration) -> Option<Duration> {
+        match limit.deadline {
+            Deadline::Hours(h) if h > 0 => Some(within_practicable(h, limit)),
+            _ => None,
+        }
+    }
+}
+
 /// `practicable, at most D` for a fixed deadline `d` of `h` > 0 hours.
 fn within_practicable(h: u64, d: &Duration) -> Duration {
     Duration {
@@ -269,5 +282,15 @@ mod tests {
         assert_eq!(meet("practicable, at most 24h", "practicable"), "practicable, at most 24h");
         assert_eq!(meet("practicable, at most 24h", "immediately"), "immediately");
         assert_eq!(d("practicable, at most 24h").hours(), Some(24));
+    }
+
+    #[test]
+    fn only_a_fixed_time_is_an_outer_limit() {
+        let limited = Duration::practicable_at_most(&d("2d")).expect("a limit");
+        assert_eq!(limited, d("practicable, at most 48h"));
+        assert_eq!(limited.as_str(), "practicable, at most 2d");
+        assert_eq!(limited.fixed_text(), Some("2d"));
+        assert!(Duration::practicable_at_most(&d("immediately")).is_none());
+        assert!(Duration::practicable_at_most(&d("practicable")).is_none());
     }
 }
