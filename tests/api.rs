@@ -416,21 +416,33 @@ fn a_practicable_deadline_is_typed_and_combines_without_hiding_a_duty() {
     let within = ny.within.as_ref().expect("a deadline");
     assert_eq!(within.deadline(), Deadline::Practicable);
     assert_eq!(within.hours(), None);
-    assert!(ny.summary.ends_with(": as soon as practicable."), "{}", ny.summary);
+    assert!(
+        ny.summary.ends_with(": as soon as practicable."),
+        "{}",
+        ny.summary
+    );
 
     // Against a fixed time, neither is stricter in general: both are kept.
     let self_harm = Facts::new()
         .with("concern", "danger_to_self")
         .with("threat_imminent", true)
         .with("victim_age", 30);
-    let both = p.decide_all(&["NY", "IL"], &self_harm, false).expect("decides");
+    let both = p
+        .decide_all(&["NY", "IL"], &self_harm, false)
+        .expect("decides");
     let il = both.answers[1].within.as_ref().expect("IL has a deadline");
-    assert_eq!(il.deadline(), Deadline::Hours(24), "the case this test expects");
+    assert_eq!(
+        il.deadline(),
+        Deadline::Hours(24),
+        "the case this test expects"
+    );
     let merged = both.combined.within.as_ref().expect("a combined deadline");
     assert_eq!(merged.deadline(), Deadline::PracticableWithin(24));
     assert_eq!(merged.as_str(), "practicable, at most 24h");
     assert!(
-        both.combined.summary.contains("as soon as practicable and within 24 hours at the latest"),
+        both.combined
+            .summary
+            .contains("as soon as practicable and within 24 hours at the latest"),
         "{}",
         both.combined.summary
     );

@@ -82,14 +82,27 @@ fn diff_reports_immediately_to_practicable_as_a_decision_change() {
         1,
     );
     std::fs::write(&ny, text).expect("write");
-    let r = run(&["diff", "policies", dir.to_str().expect("utf-8"), "--exit-code"]);
+    let r = run(&[
+        "diff",
+        "policies",
+        dir.to_str().expect("utf-8"),
+        "--exit-code",
+    ]);
     assert_eq!(r.exit, Exit::Findings, "{}", r.out);
     assert!(
-        r.out.contains("must_report within practicable → must_report within immediately (NY.safe_act_report)"),
+        r.out.contains(
+            "must_report within practicable → must_report within immediately (NY.safe_act_report)"
+        ),
         "{}",
         r.out
     );
-    let j = run(&["diff", "policies", dir.to_str().expect("utf-8"), "--format", "json"]);
+    let j = run(&[
+        "diff",
+        "policies",
+        dir.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
     let v = json(&j.out);
     let ny: Vec<&serde_json::Value> = v["changes"]
         .as_array()
@@ -98,7 +111,12 @@ fn diff_reports_immediately_to_practicable_as_a_decision_change() {
         .filter(|c| c["jurisdiction"] == "NY")
         .collect();
     assert!(!ny.is_empty(), "{}", j.out);
-    assert!(ny.iter().all(|c| c["old"]["within"] == "practicable" && c["new"]["within"] == "immediately"), "{}", j.out);
+    assert!(
+        ny.iter()
+            .all(|c| c["old"]["within"] == "practicable" && c["new"]["within"] == "immediately"),
+        "{}",
+        j.out
+    );
 }
 
 #[test]

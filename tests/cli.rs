@@ -380,7 +380,14 @@ fn compile_then_decide_from_the_artifact() {
     std::fs::write(&v1, old).expect("write");
     let mut args: Vec<&str> = vec!["decide", "-j", "TX", "--tables"];
     args.push(v1.to_str().expect("utf-8 path"));
-    args.extend(["--fact", "concern=child_abuse", "--fact", "victim_age=5", "--format", "json"]);
+    args.extend([
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=5",
+        "--format",
+        "json",
+    ]);
     let from_v1 = run(&args);
     assert_eq!(from_v1.exit, Exit::Ok, "{}", from_v1.err);
     assert_eq!(json(&from_v1.out)["within"], b["within"]);
@@ -647,14 +654,19 @@ fn decide_says_as_soon_as_practicable_and_combines_it_with_a_fixed_time() {
     let r = run(&args);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     assert!(r.out.contains(": as soon as practicable."), "{}", r.out);
-    assert!(r.out.contains("\n  deadline: as soon as practicable\n"), "{}", r.out);
+    assert!(
+        r.out.contains("\n  deadline: as soon as practicable\n"),
+        "{}",
+        r.out
+    );
 
     let mut args = vec!["decide", "-j", "NY", "-j", "IL", "--policies", P];
     args.extend(facts);
     let r = run(&args);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     assert!(
-        r.out.contains("\n  deadline: as soon as practicable, at most 24h\n"),
+        r.out
+            .contains("\n  deadline: as soon as practicable, at most 24h\n"),
         "{}",
         r.out
     );

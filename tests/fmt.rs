@@ -91,7 +91,10 @@ fn a_practicable_deadline_round_trips() {
         out.contains("\n         within practicable, in writing within practicable, at most 2d\n"),
         "{out}"
     );
-    assert!(out.contains("    expect must_report within practicable\n"), "{out}");
+    assert!(
+        out.contains("    expect must_report within practicable\n"),
+        "{out}"
+    );
     let (again, reparsed) = format_text("p.policy", &out).expect("reparses");
     assert_eq!((again, reparsed), (out, ast));
 }

@@ -526,11 +526,18 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
     // (which reads its tables the same), the file is refused.
     let relabelled = dir.join("relabelled.json");
     let text = std::fs::read_to_string(&signed).expect("read");
-    std::fs::write(&relabelled, text.replacen("mandate-tables/2", "mandate-tables/1", 1))
-        .expect("write");
+    std::fs::write(
+        &relabelled,
+        text.replacen("mandate-tables/2", "mandate-tables/1", 1),
+    )
+    .expect("write");
     let r = decide_from_tables(&relabelled, Some(PUB));
     assert_eq!(r.exit, Exit::Findings, "{}", r.out);
-    assert!(r.err.contains("changed after they were signed"), "{}", r.err);
+    assert!(
+        r.err.contains("changed after they were signed"),
+        "{}",
+        r.err
+    );
 
     // Unsigned tables are refused when a key is given.
     let plain = dir.join("plain.json");

@@ -637,7 +637,8 @@ fn generated_dated_policies_compile_and_change_with_the_date() {
 fn deadline_strategy() -> impl Strategy<Value = mandate::Duration> {
     let fixed = prop_oneof![
         Just("immediately".to_string()),
-        (1u64..=96, prop_oneof![Just("h"), Just("d"), Just("w")]).prop_map(|(n, u)| format!("{n}{u}")),
+        (1u64..=96, prop_oneof![Just("h"), Just("d"), Just("w")])
+            .prop_map(|(n, u)| format!("{n}{u}")),
     ];
     prop_oneof![
         Just("practicable".to_string()),

@@ -232,9 +232,13 @@ fn the_openapi_document_lists_every_route_and_each_is_served() {
     // Deadlines say which words they may hold, alone and combined.
     let schemas = &doc["components"]["schemas"];
     let within = schemas["Answer"]["properties"]["within"]["description"].as_str();
-    assert!(within.is_some_and(|d| d.contains("`practicable`")), "{within:?}");
-    let combined =
-        schemas["Combined"]["properties"]["combined"]["properties"]["within"]["description"].as_str();
+    assert!(
+        within.is_some_and(|d| d.contains("`practicable`")),
+        "{within:?}"
+    );
+    let combined = schemas["Combined"]["properties"]["combined"]["properties"]["within"]
+        ["description"]
+        .as_str();
     assert!(
         combined.is_some_and(|d| d.contains("`practicable, at most 24h`")),
         "{combined:?}"

@@ -5,8 +5,8 @@ use super::report::{policies_for, with_as_of};
 use super::{DecideArgs, Exit, Format};
 use crate::api::words::wrap;
 use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};
-use serde::Serialize;
 use crate::table::{Deadline, Duration};
+use serde::Serialize;
 use std::io::Write;
 
 pub fn decide(a: DecideArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Exit> {

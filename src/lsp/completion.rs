@@ -454,7 +454,10 @@ mod tests {
             .iter()
             .find(|i| i.label == "practicable")
             .expect("offered");
-        assert_eq!(practicable.detail.as_deref(), Some("as soon as practicable"));
+        assert_eq!(
+            practicable.detail.as_deref(),
+            Some("as soon as practicable")
+        );
         assert_eq!(items[0].label, "immediately");
     }
 

@@ -568,9 +568,7 @@ impl Lower {
                     for d in p.into_inner() {
                         let kind = d.as_rule();
                         let mut inner = d.into_inner();
-                        let dur = inner
-                            .next()
-                            .expect("lower_then: a deadline has a duration");
+                        let dur = inner.next().expect("lower_then: a deadline has a duration");
                         let at_most = inner.next().map(|limit| {
                             let limit = first_of(limit, Rule::duration);
                             Box::new(DurationLit {

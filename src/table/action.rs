@@ -151,7 +151,11 @@ impl Duration {
         use Deadline::{Hours, Practicable, PracticableWithin};
         match (self.deadline, other.deadline) {
             (Hours(a), Hours(b)) | (PracticableWithin(a), PracticableWithin(b)) => {
-                if b < a { other.clone() } else { self.clone() }
+                if b < a {
+                    other.clone()
+                } else {
+                    self.clone()
+                }
             }
             (Practicable, Practicable) => self.clone(),
             (Hours(0), _) => self.clone(),
@@ -277,10 +281,22 @@ mod tests {
         assert_eq!(meet("practicable", "immediately"), "immediately");
         assert_eq!(meet("practicable", "practicable"), "practicable");
         assert_eq!(meet("practicable", "2d"), "practicable, at most 2d");
-        assert_eq!(meet("practicable, at most 2d", "24h"), "practicable, at most 24h");
-        assert_eq!(meet("practicable, at most 24h", "2d"), "practicable, at most 24h");
-        assert_eq!(meet("practicable, at most 24h", "practicable"), "practicable, at most 24h");
-        assert_eq!(meet("practicable, at most 24h", "immediately"), "immediately");
+        assert_eq!(
+            meet("practicable, at most 2d", "24h"),
+            "practicable, at most 24h"
+        );
+        assert_eq!(
+            meet("practicable, at most 24h", "2d"),
+            "practicable, at most 24h"
+        );
+        assert_eq!(
+            meet("practicable, at most 24h", "practicable"),
+            "practicable, at most 24h"
+        );
+        assert_eq!(
+            meet("practicable, at most 24h", "immediately"),
+            "immediately"
+        );
         assert_eq!(d("practicable, at most 24h").hours(), Some(24));
     }
 

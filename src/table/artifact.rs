@@ -55,7 +55,9 @@ pub enum ArtifactError {
     },
     #[error("`{path}` is not a mandate tables file: {reason}")]
     Corrupt { path: String, reason: String },
-    #[error("`{path}` has format `{found}`, but this mandate reads `mandate-tables/1` and `{FORMAT}`")]
+    #[error(
+        "`{path}` has format `{found}`, but this mandate reads `mandate-tables/1` and `{FORMAT}`"
+    )]
     Version { path: String, found: String },
     #[error("`{path}` was modified after it was compiled: its content hash does not match")]
     Hash { path: String },
