@@ -82,13 +82,14 @@ pub const MAX_HOURS: u64 = 876_000;
 /// The word for "as soon as practicable".
 pub const PRACTICABLE: &str = "practicable";
 
-/// How a combined deadline writes its fixed part: `practicable, at most 24h`.
+/// How a deadline with an outer limit is written: `practicable, at most 24h`.
 const AT_MOST: &str = "practicable, at most ";
 
 impl Duration {
     /// `immediately`, `practicable`, or a number with `h`, `d` or `w`, at
-    /// most `MAX_HOURS` long (about 100 years). `practicable, at most D`
-    /// (what [`Duration::meet`] writes) reads back too.
+    /// most `MAX_HOURS` long (about 100 years), or `practicable, at most D`
+    /// with such a number (a rule's outer limit, as its checker builds it
+    /// from two tokens, and what [`Duration::meet`] writes).
     pub fn parse(text: &str) -> Option<Duration> {
         let deadline = if text == PRACTICABLE {
             Deadline::Practicable
