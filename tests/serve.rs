@@ -444,6 +444,23 @@ fn the_page_works_in_a_browser() {
     let tiles = dom.matches("data-action=").count();
     assert_eq!(tiles, 51, "{dom}");
     assert_eq!(dom.matches("data-action=\"depends\"").count(), 0, "{dom}");
+    // "As soon as practicable" on the cards, and kept beside a fixed time
+    // on the combined one.
+    let both = chrome(
+        &format!(
+            "http://{}/?j=NY,IL&f=concern:danger_to_self,threat_imminent:true,victim_age:30,role:psychologist",
+            s.addr
+        ),
+        &["--dump-dom"],
+    );
+    assert!(
+        both.contains("the mental health authority: as soon as practicable."),
+        "{both}"
+    );
+    assert!(
+        both.contains("as soon as practicable and within 24 hours at the latest"),
+        "the combined card:\n{both}"
+    );
     // A first question when nothing is answered yet.
     let fresh = chrome(&format!("http://{}/?j=CA,NY", s.addr), &["--dump-dom"]);
     assert!(
