@@ -31,7 +31,7 @@ pub use api::{
     Merged, Next, Notice, Policies, Prepared, Problem, Schema, Section, Value, Variant, DISCLAIMER,
     MAX_ARTIFACT_BYTES,
 };
-pub use table::{Action, Duration, Miss, Trace};
+pub use table::{Action, Deadline, Duration, Miss, Trace};
 
 /// The stages, in pipeline order. Public only with the `testkit` feature,
 /// for the project's own tests and benchmarks; not a stable API.

@@ -20,7 +20,7 @@ fn decides_california_child_abuse_with_its_reasons() {
         "{:?}",
         a.to
     );
-    assert_eq!(a.within.as_ref().map(|d| d.hours()), Some(0));
+    assert_eq!(a.within.as_ref().and_then(|d| d.hours()), Some(0));
     assert!(
         a.citations.iter().any(|c| c.contains("11166")),
         "{:?}",
@@ -420,4 +420,62 @@ fn a_missing_corpus_and_an_oversized_artifact_are_diagnostics() {
     let huge = std::io::Read::take(std::io::repeat(b' '), mandate::MAX_ARTIFACT_BYTES + 1);
     let err = Policies::from_artifact(huge).err().expect("refused");
     assert!(err.to_string().contains("larger than"), "{err}");
+}
+
+#[test]
+fn a_practicable_deadline_is_typed_and_combines_without_hiding_a_duty() {
+    use mandate::Deadline;
+    let p = embedded();
+    let threat = Facts::new()
+        .with("concern", "danger_to_others")
+        .with("threat_serious", true);
+    let ny = p.decide("NY", &threat).expect("decides");
+    assert_eq!(ny.rule, "NY.safe_act_report");
+    let within = ny.within.as_ref().expect("a deadline");
+    assert_eq!(within.deadline(), Deadline::Practicable);
+    assert_eq!(within.hours(), None);
+    assert!(
+        ny.summary.ends_with(": as soon as practicable."),
+        "{}",
+        ny.summary
+    );
+
+    // Against a fixed time, neither is stricter in general: both are kept.
+    let self_harm = Facts::new()
+        .with("concern", "danger_to_self")
+        .with("threat_imminent", true)
+        .with("victim_age", 30);
+    let both = p
+        .decide_all(&["NY", "IL"], &self_harm, false)
+        .expect("decides");
+    let il = both.answers[1].within.as_ref().expect("IL has a deadline");
+    assert_eq!(
+        il.deadline(),
+        Deadline::Hours(24),
+        "the case this test expects"
+    );
+    let merged = both.combined.within.as_ref().expect("a combined deadline");
+    assert_eq!(merged.deadline(), Deadline::PracticableWithin(24));
+    assert_eq!(merged.as_str(), "practicable, at most 24h");
+    assert!(
+        both.combined
+            .summary
+            .contains("as soon as practicable and within 24 hours at the latest"),
+        "{}",
+        both.combined.summary
+    );
+
+    // Against `immediately`, immediately is the stricter: nothing is sooner.
+    let child = Facts::new()
+        .with("concern", "child_abuse")
+        .with("victim_age", 5);
+    let both = p.decide_all(&["KS", "NY"], &child, false).expect("decides");
+    assert_eq!(
+        both.answers[0].within.as_ref().map(|d| d.deadline()),
+        Some(Deadline::Practicable)
+    );
+    assert_eq!(
+        both.combined.within.as_ref().map(|d| d.deadline()),
+        Some(Deadline::Hours(0))
+    );
 }

@@ -71,6 +71,55 @@ fn diff_shows_recipient_deadline_and_citation_changes() {
 }
 
 #[test]
+fn diff_reports_immediately_to_practicable_as_a_decision_change() {
+    let dir = temp_dir("diff-practicable").join("policies");
+    copy_dir(Path::new("policies"), &dir);
+    let ny = dir.join("states/ny.policy");
+    let text = std::fs::read_to_string(&ny).expect("read");
+    let text = text.replacen(
+        "then must_report to [mental_health_authority] within practicable",
+        "then must_report to [mental_health_authority] within immediately",
+        1,
+    );
+    std::fs::write(&ny, text).expect("write");
+    let r = run(&[
+        "diff",
+        "policies",
+        dir.to_str().expect("utf-8"),
+        "--exit-code",
+    ]);
+    assert_eq!(r.exit, Exit::Findings, "{}", r.out);
+    assert!(
+        r.out.contains(
+            "must_report within practicable → must_report within immediately (NY.safe_act_report)"
+        ),
+        "{}",
+        r.out
+    );
+    let j = run(&[
+        "diff",
+        "policies",
+        dir.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    let v = json(&j.out);
+    let ny: Vec<&serde_json::Value> = v["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["jurisdiction"] == "NY")
+        .collect();
+    assert!(!ny.is_empty(), "{}", j.out);
+    assert!(
+        ny.iter()
+            .all(|c| c["old"]["within"] == "practicable" && c["new"]["within"] == "immediately"),
+        "{}",
+        j.out
+    );
+}
+
+#[test]
 fn diff_between_git_revisions() {
     let repo = temp_dir("git");
     copy_dir(Path::new("policies"), &repo.join("policies"));

@@ -338,7 +338,7 @@ fn compile_then_decide_from_the_artifact() {
     let r = run(&["compile", P, "-o", f]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     let text = std::fs::read_to_string(&file).expect("artifact written");
-    assert!(text.contains("\"format\": \"mandate-tables/1\""));
+    assert!(text.contains("\"format\": \"mandate-tables/2\""));
     let from_file = run(&[
         "decide",
         "-j",
@@ -373,6 +373,24 @@ fn compile_then_decide_from_the_artifact() {
     a["corpus"].take();
     b["corpus"].take();
     assert_eq!(a, b, "the artifact decides like the sources");
+    // A file of the first format (no `practicable` deadline) still reads:
+    // its tables, hash and answers are the same.
+    let v1 = dir.join("v1.json");
+    let old = text.replacen("mandate-tables/2", "mandate-tables/1", 1);
+    std::fs::write(&v1, old).expect("write");
+    let mut args: Vec<&str> = vec!["decide", "-j", "TX", "--tables"];
+    args.push(v1.to_str().expect("utf-8 path"));
+    args.extend([
+        "--fact",
+        "concern=child_abuse",
+        "--fact",
+        "victim_age=5",
+        "--format",
+        "json",
+    ]);
+    let from_v1 = run(&args);
+    assert_eq!(from_v1.exit, Exit::Ok, "{}", from_v1.err);
+    assert_eq!(json(&from_v1.out)["within"], b["within"]);
     // Same input, byte-identical output.
     let again = dir.join("again.json");
     run(&["compile", P, "-o", again.to_str().expect("utf-8 path")]);
@@ -396,7 +414,7 @@ fn decide_refuses_a_bad_artifact() {
         ),
         (
             "version.json",
-            text.replacen("mandate-tables/1", "mandate-tables/0", 1),
+            text.replacen("mandate-tables/2", "mandate-tables/0", 1),
             "mandate-tables/0",
         ),
         (
@@ -619,4 +637,42 @@ fn usage_errors_of_the_other_commands() {
     let t = run(&["test", "tests/fixtures/compile/err/E017-conflict.policy"]);
     assert_eq!(t.exit, Exit::Findings);
     assert!(t.err.contains("fix them before running tests"), "{}", t.err);
+}
+
+#[test]
+fn decide_says_as_soon_as_practicable_and_combines_it_with_a_fixed_time() {
+    let facts = [
+        "--fact",
+        "concern=danger_to_self",
+        "--fact",
+        "threat_imminent=true",
+        "--fact",
+        "victim_age=30",
+    ];
+    let mut args = vec!["decide", "-j", "NY", "--policies", P];
+    args.extend(facts);
+    let r = run(&args);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(r.out.contains(": as soon as practicable."), "{}", r.out);
+    assert!(
+        r.out.contains("\n  deadline: as soon as practicable\n"),
+        "{}",
+        r.out
+    );
+
+    let mut args = vec!["decide", "-j", "NY", "-j", "IL", "--policies", P];
+    args.extend(facts);
+    let r = run(&args);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(
+        r.out
+            .contains("\n  deadline: as soon as practicable, at most 24h\n"),
+        "{}",
+        r.out
+    );
+    args.extend(["--format", "json"]);
+    let v = json(&run(&args).out);
+    assert_eq!(v["answers"][0]["within"], "practicable");
+    assert_eq!(v["answers"][1]["within"], "24h");
+    assert_eq!(v["combined"]["within"], "practicable, at most 24h");
 }

@@ -152,6 +152,8 @@ err_fixtures! {
     check_e012_fact_comparison: "check", "E012-fact-comparison";
     check_e013_invalid_date: "check", "E013-invalid-date";
     check_e014_invalid_duration: "check", "E014-invalid-duration";
+    check_e014_statute_words: "check", "E014-statute-words";
+    check_e014_outer_limit: "check", "E014-outer-limit";
     check_e015_schema: "check", "E015-schema";
     check_e016_no_default: "check", "E016-no-default";
     check_e018_override_cycle: "check", "E018-override-cycle";

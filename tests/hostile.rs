@@ -283,7 +283,7 @@ fn writes_keep_modes_follow_links_and_refuse_devices() {
     // `-` is standard output, and no temporary file is ever left behind.
     let r = run(&["compile", "-o", "-"]);
     assert!(
-        r.out.starts_with("{\n  \"format\": \"mandate-tables/1\""),
+        r.out.starts_with("{\n  \"format\": \"mandate-tables/2\""),
         "{}",
         &r.out[..80.min(r.out.len())]
     );
@@ -520,6 +520,23 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
         !refused.out.contains("must_not_disclose"),
         "{}",
         refused.out
+    );
+
+    // The signature covers the format too: relabelled as the older format
+    // (which reads its tables the same), the file is refused.
+    let relabelled = dir.join("relabelled.json");
+    let text = std::fs::read_to_string(&signed).expect("read");
+    std::fs::write(
+        &relabelled,
+        text.replacen("mandate-tables/2", "mandate-tables/1", 1),
+    )
+    .expect("write");
+    let r = decide_from_tables(&relabelled, Some(PUB));
+    assert_eq!(r.exit, Exit::Findings, "{}", r.out);
+    assert!(
+        r.err.contains("changed after they were signed"),
+        "{}",
+        r.err
     );
 
     // Unsigned tables are refused when a key is given.

@@ -35,8 +35,8 @@ fn facts_strategy(tables: &Tables) -> impl Strategy<Value = Vec<i64>> {
     parts
 }
 
-fn hours(d: &Option<mandate::Duration>) -> Option<u64> {
-    d.as_ref().map(mandate::Duration::hours)
+fn deadline(d: &Option<mandate::Duration>) -> Option<mandate::Deadline> {
+    d.as_ref().map(mandate::Duration::deadline)
 }
 
 proptest! {
@@ -63,8 +63,8 @@ proptest! {
                     prop_assert_eq!(got.action, d.action);
                     let names: Vec<String> = d.to.iter().map(|&r| program.schema.recipients().variants[r].name.clone()).collect();
                     prop_assert_eq!(&got.to, &names);
-                    prop_assert_eq!(hours(&got.within), d.within.as_ref().map(|x| x.hours()));
-                    prop_assert_eq!(hours(&got.written_within), d.written.as_ref().map(|x| x.hours()));
+                    prop_assert_eq!(deadline(&got.within), d.within.as_ref().map(|x| x.deadline()));
+                    prop_assert_eq!(deadline(&got.written_within), d.written.as_ref().map(|x| x.deadline()));
                 }
             }
         }
@@ -631,4 +631,48 @@ fn generated_dated_policies_compile_and_change_with_the_date() {
         changing * 4 >= total,
         "only {changing} of {total} change with the date"
     );
+}
+
+/// A deadline written any way the language or a combined answer writes it.
+fn deadline_strategy() -> impl Strategy<Value = mandate::Duration> {
+    let fixed = prop_oneof![
+        Just("immediately".to_string()),
+        (1u64..=96, prop_oneof![Just("h"), Just("d"), Just("w")])
+            .prop_map(|(n, u)| format!("{n}{u}")),
+    ];
+    prop_oneof![
+        Just("practicable".to_string()),
+        fixed.clone(),
+        fixed
+            .prop_filter("a limit is not immediately", |f| f != "immediately")
+            .prop_map(|f| format!("practicable, at most {f}")),
+    ]
+    .prop_map(|s| mandate::Duration::parse(&s).expect("a duration"))
+}
+
+proptest! {
+    /// Combining deadlines (several jurisdictions at once) is a meet: the
+    /// order and grouping do not matter, and the result is never laxer
+    /// than either deadline, so it hides no duty, nor stricter than the
+    /// stricter of the two, so it invents none.
+    #[test]
+    fn combined_deadlines_never_drop_a_duty(a in deadline_strategy(), b in deadline_strategy(), c in deadline_strategy()) {
+        let ab = a.meet(&b);
+        prop_assert_eq!(&ab, &b.meet(&a));
+        prop_assert_eq!(ab.meet(&c), a.meet(&b.meet(&c)));
+        prop_assert_eq!(a.meet(&a), a.clone());
+        for x in [&a, &b] {
+            // As soon as or sooner than any fixed time either one sets.
+            if let Some(h) = x.hours() {
+                prop_assert!(ab.hours().is_some_and(|m| m <= h), "{} vs {}", ab, x);
+            }
+            // "As soon as practicable" is kept unless the result is immediate.
+            if x.is_practicable() {
+                prop_assert!(ab.is_practicable() || ab.hours() == Some(0), "{} vs {}", ab, x);
+            }
+        }
+        // And it invents none: its fixed time is one of theirs.
+        let earliest = [a.hours(), b.hours()].into_iter().flatten().min();
+        prop_assert_eq!(ab.hours(), earliest, "{} from {} and {}", &ab, &a, &b);
+    }
 }

@@ -139,6 +139,22 @@ fn the_json_api_answers_and_refuses_in_json() {
         assert!(v["answers"][0].get(field).is_some(), "no `{field}`: {v}");
     }
 
+    // "As soon as practicable", alone and with a fixed time.
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        r#"{"jurisdictions": ["NY", "IL"], "facts": {"concern": "danger_to_self", "threat_imminent": true, "victim_age": 30}}"#,
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["answers"][0]["within"], "practicable");
+    assert_eq!(v["combined"]["within"], "practicable, at most 24h");
+    assert!(
+        v["combined"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("as soon as practicable and within 24 hours at the latest")),
+        "{v}"
+    );
+
     let (code, v) = s.json(
         "POST",
         "/v1/decide",
@@ -213,6 +229,20 @@ fn the_openapi_document_lists_every_route_and_each_is_served() {
     assert_eq!(code, 200);
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.len() >= 7);
+    // Deadlines say which words they may hold, alone and combined.
+    let schemas = &doc["components"]["schemas"];
+    let within = schemas["Answer"]["properties"]["within"]["description"].as_str();
+    assert!(
+        within.is_some_and(|d| d.contains("`practicable`")),
+        "{within:?}"
+    );
+    let combined = schemas["Combined"]["properties"]["combined"]["properties"]["within"]
+        ["description"]
+        .as_str();
+    assert!(
+        combined.is_some_and(|d| d.contains("`practicable, at most 24h`")),
+        "{combined:?}"
+    );
     for (path, ops) in paths {
         let path = path.replace("{code}", "CA");
         let method = if ops.get("post").is_some() {
@@ -414,6 +444,23 @@ fn the_page_works_in_a_browser() {
     let tiles = dom.matches("data-action=").count();
     assert_eq!(tiles, 51, "{dom}");
     assert_eq!(dom.matches("data-action=\"depends\"").count(), 0, "{dom}");
+    // "As soon as practicable" on the cards, and kept beside a fixed time
+    // on the combined one.
+    let both = chrome(
+        &format!(
+            "http://{}/?j=NY,IL&f=concern:danger_to_self,threat_imminent:true,victim_age:30,role:psychologist",
+            s.addr
+        ),
+        &["--dump-dom"],
+    );
+    assert!(
+        both.contains("the mental health authority: as soon as practicable."),
+        "{both}"
+    );
+    assert!(
+        both.contains("as soon as practicable and within 24 hours at the latest"),
+        "the combined card:\n{both}"
+    );
     // A first question when nothing is answered yet.
     let fresh = chrome(&format!("http://{}/?j=CA,NY", s.addr), &["--dump-dom"]);
     assert!(

@@ -31,9 +31,10 @@ pub struct Merged {
     /// Any one recipient suffices: only when every jurisdiction with that
     /// action says so.
     pub any_of: bool,
-    /// The earliest first-report deadline.
+    /// The earliest first-report deadline. `practicable` and a fixed
+    /// time together keep both: `practicable, at most 24h`.
     pub within: Option<Duration>,
-    /// The earliest written deadline.
+    /// The earliest written deadline, combined the same way.
     pub written_within: Option<Duration>,
     /// Every citation, jurisdiction by jurisdiction.
     pub citations: Vec<String>,
@@ -42,8 +43,9 @@ pub struct Merged {
     pub conflicts: Vec<String>,
 }
 
+/// The deadline that keeps every one of `ds`: see [`Duration::meet`].
 fn earliest(ds: impl Iterator<Item = Option<Duration>>) -> Option<Duration> {
-    ds.flatten().min_by_key(Duration::hours)
+    ds.flatten().reduce(|a, b| a.meet(&b))
 }
 
 /// Merge answers; `answers` is not empty.

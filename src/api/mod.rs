@@ -280,11 +280,11 @@ impl Policies {
                 "this is not a mandate tables file",
             ));
         }
-        let (tables, signature) = crate::table::parse_signed_artifact(&bytes, "the tables")
+        let (tables, signature, format) = crate::table::parse_signed_artifact(&bytes, "the tables")
             .map_err(|e| fail(e.to_string(), e.help()))?;
         let hash = crate::table::artifact_hash(&tables);
         if let Some(key) = &key {
-            signing::verify(&hash, signature.as_ref(), key)
+            signing::verify(format, &hash, signature.as_ref(), key)
                 .map_err(|e| fail(e.to_string(), e.help()))?;
         }
         Ok(Policies::from_tables(

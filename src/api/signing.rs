@@ -79,6 +79,7 @@ pub(crate) fn verifying_key(public_pem: &str) -> Result<VerifyingKey, SignError>
 /// Accept tables whose hash (already checked against them) is signed by
 /// `key`. The key written in the file is ignored: a forger can write one.
 pub(crate) fn verify(
+    format: &str,
     hash: &str,
     signature: Option<&ArtifactSignature>,
     key: &VerifyingKey,
@@ -89,7 +90,7 @@ pub(crate) fn verify(
     }
     let bytes: [u8; 64] = unhex(&signature.value).ok_or(SignError::Mismatch)?;
     key.verify_strict(
-        signed_message(hash).as_bytes(),
+        signed_message(format, hash).as_bytes(),
         &Signature::from_bytes(&bytes),
     )
     .map_err(|_| SignError::Mismatch)
@@ -116,13 +117,19 @@ mod tests {
         let (_, other) = keys(8);
         let sig = signer(&private).expect("key")("mandate-tables/1\nsha256:ab").expect("signed");
         let key = verifying_key(&public).expect("key");
-        assert!(verify("sha256:ab", Some(&sig), &key).is_ok());
+        let v1 = "mandate-tables/1";
+        assert!(verify(v1, "sha256:ab", Some(&sig), &key).is_ok());
         assert!(matches!(
-            verify("sha256:ac", Some(&sig), &key),
+            verify("mandate-tables/2", "sha256:ab", Some(&sig), &key),
+            Err(SignError::Mismatch)
+        ));
+        assert!(matches!(
+            verify(v1, "sha256:ac", Some(&sig), &key),
             Err(SignError::Mismatch)
         ));
         assert!(matches!(
             verify(
+                v1,
                 "sha256:ab",
                 Some(&sig),
                 &verifying_key(&other).expect("key")
@@ -130,7 +137,7 @@ mod tests {
             Err(SignError::Mismatch)
         ));
         assert!(matches!(
-            verify("sha256:ab", None, &key),
+            verify(v1, "sha256:ab", None, &key),
             Err(SignError::Unsigned)
         ));
         assert!(matches!(

@@ -2,7 +2,7 @@
 //! schema's names and doc strings: one place, so the terminal, the JSON,
 //! the notice and the web page say the same thing.
 
-use crate::table::{Action, Duration};
+use crate::table::{Action, Deadline, Duration};
 
 /// A recipient as a clinician says it: `child_protective_services` is
 /// "child protective services", `court` is "the court". Names the shipped
@@ -38,12 +38,23 @@ fn joined(items: &[String], last_word: &str) -> String {
     }
 }
 
-/// A deadline in words: "immediately", "within 24 hours", "within 2 days".
+/// A deadline in words: "immediately", "within 24 hours", "within 2
+/// days", "as soon as practicable", "as soon as practicable and within 24
+/// hours at the latest".
 pub fn deadline(d: &Duration) -> String {
-    let text = d.as_str();
-    if d.hours() == 0 {
-        return "immediately".into();
+    match d.deadline() {
+        Deadline::Hours(0) => "immediately".into(),
+        Deadline::Hours(_) => fixed(d.as_str()),
+        Deadline::Practicable => "as soon as practicable".into(),
+        Deadline::PracticableWithin(_) => format!(
+            "as soon as practicable and {} at the latest",
+            fixed(d.fixed_text().unwrap_or_default())
+        ),
     }
+}
+
+/// "within 24 hours" for `24h`.
+fn fixed(text: &str) -> String {
     let (num, unit) = text.split_at(text.len().saturating_sub(1));
     let unit = match (unit, num) {
         ("h", "1") => "hour",

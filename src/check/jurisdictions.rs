@@ -5,6 +5,7 @@ use super::model::*;
 use super::resolve::*;
 use crate::diag::{did_you_mean, Code};
 use crate::syntax::ast;
+use crate::table::Deadline;
 use std::collections::HashMap;
 
 impl Checker<'_> {
@@ -219,6 +220,43 @@ impl Checker<'_> {
     }
 
     pub(super) fn check_duration(&mut self, d: &ast::DurationLit) -> Option<Duration> {
+        let base = self.check_one_duration(d);
+        let Some(limit) = &d.at_most else {
+            return base;
+        };
+        let limit_checked = self.check_one_duration(limit);
+        let (base, limit_checked) = (base?, limit_checked?);
+        if base.deadline() != Deadline::Practicable {
+            self.push(
+                err(
+                    Code::InvalidDuration,
+                    format!("`{}, at most {}` is not a duration", d.text, limit.text),
+                    d.span,
+                    "only `practicable` takes an outer limit",
+                )
+                .help(format!(
+                    "write one deadline (`{}` or `{}`) and keep the statute's words in a `note`; `practicable, at most {}` is for \"as soon as practicable, but not later than\"",
+                    d.text, limit.text, limit.text
+                )),
+            );
+            return None;
+        }
+        let at_most = Duration::practicable_at_most(&limit_checked);
+        if at_most.is_none() {
+            self.push(
+                err(
+                    Code::InvalidDuration,
+                    format!("`practicable, at most {}` is not a duration", limit.text),
+                    limit.span,
+                    "an outer limit is a number of hours, days or weeks",
+                )
+                .help("a report due at once is `immediately`: write that"),
+            );
+        }
+        at_most
+    }
+
+    fn check_one_duration(&mut self, d: &ast::DurationLit) -> Option<Duration> {
         let t = d.text.as_str();
         match Duration::parse(t) {
             Some(d) => Some(d),
@@ -230,12 +268,24 @@ impl Checker<'_> {
                         d.span,
                         "not a duration",
                     )
-                    .help(
-                        "write `immediately`, or a number with `h`, `d` or `w` up to 100 years: `24h`, `2d`, `1w`",
-                    ),
+                    .help(duration_help(t)),
                 );
                 None
             }
         }
+    }
+}
+
+/// The help for a deadline that is not one: the words statutes use for
+/// an untimed report name their keyword, a near miss is corrected, and
+/// anything else gets the forms.
+fn duration_help(t: &str) -> String {
+    match t.to_ascii_lowercase().as_str() {
+        "promptly" | "asap" | "soon" | "reasonably" => {
+            "a statute's \"as soon as practicable\" or \"promptly\" is `practicable`, its \"immediately\" or \"as soon as possible\" is `immediately`; keep its words in a `note`".into()
+        }
+        _ => did_you_mean(t, ["immediately", "practicable"]).unwrap_or_else(|| {
+            "write `immediately`, `practicable` (as soon as practicable), or a number with `h`, `d` or `w` up to 100 years: `24h`, `2d`, `1w`".into()
+        }),
     }
 }

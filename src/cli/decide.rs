@@ -5,6 +5,7 @@ use super::report::{policies_for, with_as_of};
 use super::{DecideArgs, Exit, Format};
 use crate::api::words::wrap;
 use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};
+use crate::table::{Deadline, Duration};
 use serde::Serialize;
 use std::io::Write;
 
@@ -239,16 +240,32 @@ fn many(all: &Combined, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The `deadline:` line, when there is a deadline.
+/// The `deadline:` line, when there is a deadline: `24h; in writing
+/// within 36h`, `as soon as practicable, at most 24h`.
 fn deadline_line(
-    within: Option<&crate::table::Duration>,
-    written: Option<&crate::table::Duration>,
+    within: Option<&Duration>,
+    written: Option<&Duration>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    match (within, written) {
-        (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; in writing within {x}"),
+    let written = written.map(|x| match x.deadline() {
+        Deadline::Hours(_) => format!("in writing within {x}"),
+        _ => format!("in writing {}", terse(x)),
+    });
+    match (within.map(terse), written) {
+        (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; {x}"),
         (Some(w), None) => writeln!(out, "  deadline: {w}"),
-        (None, Some(x)) => writeln!(out, "  deadline: in writing within {x}"),
+        (None, Some(x)) => writeln!(out, "  deadline: {x}"),
         (None, None) => Ok(()),
+    }
+}
+
+/// A deadline as written, with `practicable` spelled out.
+fn terse(d: &Duration) -> String {
+    match (d.deadline(), d.fixed_text()) {
+        (Deadline::Practicable, _) => "as soon as practicable".into(),
+        (Deadline::PracticableWithin(_), Some(fixed)) => {
+            format!("as soon as practicable, at most {fixed}")
+        }
+        _ => d.to_string(),
     }
 }

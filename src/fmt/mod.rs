@@ -333,9 +333,13 @@ impl Printer {
             head.push_str(&format!(" to {any}[{}]", names.join(", ")));
         }
         let deadline = match (&t.within, &t.written) {
-            (Some(w), Some(x)) => Some(format!("within {}, in writing within {}", w.text, x.text)),
-            (Some(w), None) => Some(format!("within {}", w.text)),
-            (None, Some(x)) => Some(format!("in writing within {}", x.text)),
+            (Some(w), Some(x)) => Some(format!(
+                "within {}, in writing within {}",
+                w.written(),
+                x.written()
+            )),
+            (Some(w), None) => Some(format!("within {}", w.written())),
+            (None, Some(x)) => Some(format!("in writing within {}", x.written())),
             (None, None) => None,
         };
         let by = by.map(|b| match b {

@@ -144,7 +144,7 @@ fn context(before: &str) -> (Context, Option<String>) {
             },
             "when" | "and" | "or" | "not" | "given" => Context::Facts,
             "then" | "expect" | "default" => Context::Actions,
-            "within" => Context::Durations,
+            "within" | "most" => Context::Durations,
             "allow" => Context::Warnings,
             _ => Context::Keywords(block.clone()),
         },
@@ -246,6 +246,26 @@ fn keywords(words: &[&str]) -> Vec<CompletionItem> {
         .collect()
 }
 
+/// Deadlines: the two words, with what they stand for, then common times.
+fn durations() -> Vec<CompletionItem> {
+    let mut items = vec![
+        item(
+            "immediately",
+            CompletionItemKind::KEYWORD,
+            Some("at once".into()),
+            Some("The statute says \"immediately\" or \"as soon as possible\"."),
+        ),
+        item(
+            "practicable",
+            CompletionItemKind::KEYWORD,
+            Some("as soon as practicable".into()),
+            Some("The statute says \"as soon as practicable\" or \"promptly\": as soon as the circumstances allow, with no fixed time."),
+        ),
+    ];
+    items.extend(keywords(&["24h", "36h", "48h", "72h", "2d", "7d"]));
+    items
+}
+
 pub fn completion(at: &At<'_>, buffer: &str, offset: usize) -> Vec<CompletionItem> {
     let before = buffer.get(..offset).unwrap_or(buffer);
     let (ctx, jur) = context(before);
@@ -338,7 +358,7 @@ pub fn completion(at: &At<'_>, buffer: &str, offset: usize) -> Vec<CompletionIte
                 )
             })
             .collect(),
-        Context::Durations => keywords(&["immediately", "24h", "36h", "48h", "72h", "2d", "7d"]),
+        Context::Durations => durations(),
         Context::Keywords(block) => block_keywords(block.as_deref()),
     }
 }
@@ -420,6 +440,25 @@ mod tests {
 
     fn ctx(text: &str) -> Context {
         context(text).0
+    }
+
+    #[test]
+    fn deadlines_offer_both_words_with_their_meaning() {
+        let head = "jurisdiction CA \"C\" extends US {\n  rule r {\n    when x\n";
+        assert_eq!(
+            ctx(&format!("{head}    then must_report within ")),
+            Context::Durations
+        );
+        let items = durations();
+        let practicable = items
+            .iter()
+            .find(|i| i.label == "practicable")
+            .expect("offered");
+        assert_eq!(
+            practicable.detail.as_deref(),
+            Some("as soon as practicable")
+        );
+        assert_eq!(items[0].label, "immediately");
     }
 
     #[test]

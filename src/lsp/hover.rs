@@ -156,8 +156,14 @@ fn rule(at: &At<'_>, ix: &Index<'_>, code: &str, name: &str) -> Option<String> {
     let r = *j.rules.get(name)?;
     let then = &r.then;
     let to: Vec<String> = then.to.iter().flatten().map(|i| i.name.clone()).collect();
-    let within = then.within.as_ref().and_then(|d| Duration::parse(&d.text));
-    let written = then.written.as_ref().and_then(|d| Duration::parse(&d.text));
+    let within = then
+        .within
+        .as_ref()
+        .and_then(|d| Duration::parse(&d.written()));
+    let written = then
+        .written
+        .as_ref()
+        .and_then(|d| Duration::parse(&d.written()));
     let mut parts = vec![
         format!("**rule** `{code}.{name}`"),
         crate::api::words::sentence(

@@ -18,6 +18,12 @@ fn error_responses() -> serde_json::Value {
     })
 }
 
+/// What a deadline field holds.
+const DEADLINE: &str = "The deadline as the policy writes it: `immediately`; `practicable` (the statute says \"as soon as practicable\" or \"promptly\": no fixed time); `practicable, at most 24h` (as soon as practicable, but not later than 24 hours); or a number with `h`, `d` or `w` (`24h`, `2d`). `summary` says it in words.";
+
+/// What a combined deadline field holds.
+const COMBINED_DEADLINE: &str = "The deadline that keeps every jurisdiction's: the earliest fixed time; `immediately` over `practicable`; and `practicable, at most 24h` when one says `practicable` and another a fixed time, since neither is stricter in general.";
+
 pub fn spec() -> serde_json::Value {
     let errors = error_responses();
     let json_ok = |description: &str, schema: &str| serde_json::json!({ "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
@@ -31,7 +37,7 @@ pub fn spec() -> serde_json::Value {
                 "jurisdiction": { "type": "string" }, "name": { "type": "string" }, "summary": { "type": "string" },
                 "action": { "type": "string", "enum": ["must_report", "must_disclose", "may_disclose", "must_not_disclose"] },
                 "to": { "type": "array", "items": { "type": "string" } }, "any_of": { "type": "boolean" },
-                "within": { "type": ["string", "null"] }, "written_within": { "type": ["string", "null"] },
+                "within": { "type": ["string", "null"], "description": DEADLINE }, "written_within": { "type": ["string", "null"], "description": DEADLINE },
                 "citations": { "type": "array", "items": { "type": "string" } }, "rule": { "type": "string" },
                 "notes": { "type": "array", "items": { "type": "string" } }, "unverified": { "type": ["string", "null"] },
                 "source": { "type": "string" },
@@ -95,7 +101,7 @@ pub fn spec() -> serde_json::Value {
             "Answer": answer,
             "Combined": { "type": "object", "properties": {
                 "answers": { "type": "array", "items": { "$ref": "#/components/schemas/Answer" } },
-                "combined": { "type": "object", "properties": { "jurisdictions": { "type": "array", "items": { "type": "string" } }, "summary": { "type": "string" }, "action": { "type": "string" }, "to": { "type": "array", "items": { "type": "string" } }, "conflicts": { "type": "array", "items": { "type": "string" } } } } } },
+                "combined": { "type": "object", "properties": { "jurisdictions": { "type": "array", "items": { "type": "string" } }, "summary": { "type": "string" }, "action": { "type": "string" }, "to": { "type": "array", "items": { "type": "string" } }, "within": { "type": ["string", "null"], "description": COMBINED_DEADLINE }, "written_within": { "type": ["string", "null"], "description": COMBINED_DEADLINE }, "conflicts": { "type": "array", "items": { "type": "string" } } } } } },
             "Next": { "type": "object", "properties": { "question": { "type": "object" }, "answer": { "$ref": "#/components/schemas/Answer" } } },
             "Jurisdictions": { "type": "array", "items": { "type": "object", "properties": { "code": { "type": "string" }, "name": { "type": "string" } } } },
             "Schema": { "type": "object", "properties": { "facts": { "type": "array", "items": { "type": "object" } }, "recipients": { "type": "array", "items": { "type": "object" } } } },

@@ -169,6 +169,19 @@ pub struct ActionLit {
 pub struct DurationLit {
     pub text: String,
     pub span: Span,
+    /// The outer limit of `practicable, at most D`.
+    pub at_most: Option<Box<DurationLit>>,
+}
+
+impl DurationLit {
+    /// The deadline as the canonical layout writes it:
+    /// `practicable, at most 24h`.
+    pub fn written(&self) -> String {
+        match &self.at_most {
+            Some(limit) => format!("{}, at most {}", self.text, limit.text),
+            None => self.text.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -41,7 +41,8 @@ fn friendly(r: &Rule) -> String {
         Rule::integer => "an integer".into(),
         Rule::boolean => "`true` or `false`".into(),
         Rule::date => "a date (YYYY-MM-DD)".into(),
-        Rule::duration => "a duration (`immediately`, `24h`, `2d`)".into(),
+        Rule::duration => "a duration (`immediately`, `practicable`, `24h`, `2d`)".into(),
+        Rule::at_most | Rule::kw_at | Rule::kw_most => "`at most`".into(),
         Rule::action => {
             "an action (`must_report`, `must_disclose`, `may_disclose`, `must_not_disclose`)".into()
         }
@@ -566,10 +567,20 @@ impl Lower {
                 Rule::deadline => {
                     for d in p.into_inner() {
                         let kind = d.as_rule();
-                        let dur = first(d);
+                        let mut inner = d.into_inner();
+                        let dur = inner.next().expect("lower_then: a deadline has a duration");
+                        let at_most = inner.next().map(|limit| {
+                            let limit = first_of(limit, Rule::duration);
+                            Box::new(DurationLit {
+                                text: limit.as_str().to_string(),
+                                span: self.span(&limit),
+                                at_most: None,
+                            })
+                        });
                         let lit = DurationLit {
                             text: dur.as_str().to_string(),
                             span: self.span(&dur),
+                            at_most,
                         };
                         match kind {
                             Rule::within => then.within = Some(lit),
@@ -722,6 +733,13 @@ impl Lower {
 }
 
 type Rule_ = super::ast::Rule;
+
+/// The first inner pair of kind `kind` (keywords before it are pairs too).
+fn first_of(pair: Pair<Rule>, kind: Rule) -> Pair<Rule> {
+    pair.into_inner()
+        .find(|p| p.as_rule() == kind)
+        .expect("first_of: grammar guarantees the inner pair")
+}
 
 fn first(pair: Pair<Rule>) -> Pair<Rule> {
     pair.into_inner()

@@ -9,7 +9,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-pub const FORMAT: &str = "mandate-tables/1";
+/// The format this mandate writes. `/2` added the `practicable` deadline:
+/// a mandate that reads only `/1` then says the file is too new instead
+/// of calling it damaged.
+pub const FORMAT: &str = "mandate-tables/2";
+
+/// The formats this mandate reads: `/1` is `/2` without `practicable`, so
+/// its tables (and their hash and signature) read unchanged.
+pub const READABLE: [&str; 2] = ["mandate-tables/1", FORMAT];
 
 #[derive(Serialize, Deserialize)]
 struct Artifact {
@@ -32,11 +39,11 @@ pub struct ArtifactSignature {
     pub value: String,
 }
 
-/// What a signature signs: the format and the content hash, which covers
-/// every table (the hash is recomputed and compared before a signature is
-/// looked at).
-pub fn signed_message(hash: &str) -> String {
-    format!("{FORMAT}\n{hash}")
+/// What a signature signs: the artifact's format and the content hash,
+/// which covers every table (the hash is recomputed and compared before a
+/// signature is looked at).
+pub fn signed_message(format: &str, hash: &str) -> String {
+    format!("{format}\n{hash}")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +55,9 @@ pub enum ArtifactError {
     },
     #[error("`{path}` is not a mandate tables file: {reason}")]
     Corrupt { path: String, reason: String },
-    #[error("`{path}` has format `{found}`, but this mandate reads `{FORMAT}`")]
+    #[error(
+        "`{path}` has format `{found}`, but this mandate reads `mandate-tables/1` and `{FORMAT}`"
+    )]
     Version { path: String, found: String },
     #[error("`{path}` was modified after it was compiled: its content hash does not match")]
     Hash { path: String },
@@ -90,7 +99,7 @@ pub fn save_artifact_signed(
     let hash = artifact_hash(tables);
     let artifact = Artifact {
         format: FORMAT.to_string(),
-        signature: sign(&signed_message(&hash)),
+        signature: sign(&signed_message(FORMAT, &hash)),
         hash,
         tables: tables.clone(),
     };
@@ -110,15 +119,15 @@ pub fn load_artifact(path: &Path) -> Result<Tables, ArtifactError> {
 
 /// An artifact's bytes to tables; `shown` names it in errors.
 pub fn parse_artifact(bytes: &[u8], shown: &str) -> Result<Tables, ArtifactError> {
-    parse_signed_artifact(bytes, shown).map(|(tables, _)| tables)
+    parse_signed_artifact(bytes, shown).map(|(tables, ..)| tables)
 }
 
-/// An artifact's tables and its signature, if it has one (not verified
-/// here: the caller holds the key).
+/// An artifact's tables, its signature if it has one (not verified here:
+/// the caller holds the key) and its format, which the signature covers.
 pub fn parse_signed_artifact(
     bytes: &[u8],
     shown: &str,
-) -> Result<(Tables, Option<ArtifactSignature>), ArtifactError> {
+) -> Result<(Tables, Option<ArtifactSignature>, &'static str), ArtifactError> {
     let shown = shown.to_string();
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| ArtifactError::Corrupt {
@@ -132,12 +141,12 @@ pub fn parse_signed_artifact(
             path: shown.clone(),
             reason: "it has no `format` field".into(),
         })?;
-    if format != FORMAT {
+    let Some(format) = READABLE.into_iter().find(|f| *f == format) else {
         return Err(ArtifactError::Version {
             path: shown,
             found: format.to_string(),
         });
-    }
+    };
     let artifact: Artifact = serde_json::from_value(value).map_err(|e| ArtifactError::Corrupt {
         path: shown.clone(),
         reason: e.to_string(),
@@ -149,7 +158,7 @@ pub fn parse_signed_artifact(
         path: shown,
         reason,
     })?;
-    Ok((artifact.tables, artifact.signature))
+    Ok((artifact.tables, artifact.signature, format))
 }
 
 /// A file with a matching hash can still be hand-made: check every index

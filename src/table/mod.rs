@@ -9,10 +9,10 @@ mod eval;
 mod index;
 mod render;
 
-pub use action::{mask_of, Action, Duration};
+pub use action::{mask_of, Action, Deadline, Duration};
 pub use artifact::{
     artifact_hash, load_artifact, parse_artifact, parse_signed_artifact, save_artifact,
-    save_artifact_signed, signed_message, ArtifactError, ArtifactSignature, FORMAT,
+    save_artifact_signed, signed_message, ArtifactError, ArtifactSignature, FORMAT, READABLE,
 };
 pub use date::{civil_from_days, days_from_civil, parse_date, show_date, system_today};
 pub use eval::{Decided, EvalError, Facts, Miss, Skipped, Trace, Undecided};
