@@ -120,6 +120,11 @@ impl Checker<'_> {
         let (a, b) = (crate::table::show_date(from), crate::table::show_date(to));
         let days = if from == to { format!("on {a}") } else { format!("from {a} to {b}") };
         let root = *chain.last().unwrap_or(&i);
+        let whom = if root == i {
+            format!("to `{}`", defs[i].code)
+        } else {
+            format!("to `{}`, or to `{}` for the whole chain", defs[i].code, defs[root].code)
+        };
         self.push(
             err(
                 Code::NoDefault,
@@ -128,8 +133,7 @@ impl Checker<'_> {
                 format!("no default {days}"),
             )
             .help(format!(
-                "every day needs a default: widen the dates of a `default`, or add one in force {days} (to `{}`, or to `{}` for the whole chain)",
-                defs[i].code, defs[root].code
+                "every day needs a default: widen the dates of a `default`, or add one in force {days} ({whom})"
             )),
         );
     }
