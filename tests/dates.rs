@@ -368,35 +368,57 @@ fn a_dated_default_says_its_dates_and_what_comes_next() {
     let a = p
         .decide("FL", &subpoena().with("as_of", "1989-11-01"))
         .expect("decides");
-    assert_eq!((a.rule.as_str(), a.action.as_str()), ("US.default", "may_disclose"));
+    assert_eq!(
+        (a.rule.as_str(), a.action.as_str()),
+        ("US.default", "may_disclose")
+    );
     assert_eq!(a.in_force_since, None);
     assert_eq!(a.in_force_until.as_deref(), Some("2003-04-13"));
     let next = a.upcoming.expect("Florida's default is 61 days away");
-    assert_eq!((next.from.as_str(), next.rule.as_str()), ("1990-01-01", "FL.default"));
+    assert_eq!(
+        (next.from.as_str(), next.rule.as_str()),
+        ("1990-01-01", "FL.default")
+    );
     assert_eq!(next.action.as_str(), "must_not_disclose");
     // Its own default, with its dates.
     let a = p
         .decide("FL", &subpoena().with("as_of", "2019-06-30"))
         .expect("decides");
-    assert_eq!((a.rule.as_str(), a.action.as_str()), ("FL.default", "must_not_disclose"));
+    assert_eq!(
+        (a.rule.as_str(), a.action.as_str()),
+        ("FL.default", "must_not_disclose")
+    );
     assert_eq!(a.in_force_since.as_deref(), Some("1990-01-01"));
     assert_eq!(a.in_force_until.as_deref(), Some("2019-06-30"));
     assert_eq!(a.citations, ["Fla. Stat. s. 491.0147 (before 2019)"]);
     // The next day, the root's second default.
-    let a = p.decide("FL", &subpoena().with("as_of", "2019-07-01")).expect("decides");
+    let a = p
+        .decide("FL", &subpoena().with("as_of", "2019-07-01"))
+        .expect("decides");
     assert_eq!(a.rule, "US.default");
     assert_eq!(a.in_force_since.as_deref(), Some("2003-04-14"));
     assert_eq!(a.citations, ["45 CFR 164.502(a)"]);
     // Two versions of the root's default share the name `US.default`:
     // the change from one to the other is still announced.
-    let a = p.decide("US", &subpoena().with("as_of", "2003-03-01")).expect("decides");
+    let a = p
+        .decide("US", &subpoena().with("as_of", "2003-03-01"))
+        .expect("decides");
     assert_eq!(a.action.as_str(), "may_disclose");
     let next = a.upcoming.expect("the second default is 44 days away");
-    assert_eq!((next.from.as_str(), next.rule.as_str()), ("2003-04-14", "US.default"));
+    assert_eq!(
+        (next.from.as_str(), next.rule.as_str()),
+        ("2003-04-14", "US.default")
+    );
     assert_eq!(next.action.as_str(), "must_not_disclose");
     // A rule still beats every default.
     let a = p
-        .decide("FL", &Facts::new().with("concern", "child_abuse").with("victim_age", 5).with("as_of", "2000-01-01"))
+        .decide(
+            "FL",
+            &Facts::new()
+                .with("concern", "child_abuse")
+                .with("victim_age", 5)
+                .with("as_of", "2000-01-01"),
+        )
         .expect("decides");
     assert_eq!(a.rule, "FL.child_abuse");
 }
@@ -404,28 +426,57 @@ fn a_dated_default_says_its_dates_and_what_comes_next() {
 #[test]
 fn diff_between_and_check_see_dated_defaults() {
     let d = dated_defaults_dir();
-    let r = run(&["diff", "--between", "2002-01-01", "2004-01-01", "--policies", &d]);
+    let r = run(&[
+        "diff",
+        "--between",
+        "2002-01-01",
+        "2004-01-01",
+        "--policies",
+        &d,
+    ]);
     assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
     let us: Vec<&str> = r.out.lines().filter(|l| l.starts_with("US:")).collect();
     assert_eq!(us.len(), 1, "{}", r.out);
-    assert!(us[0].contains("may_disclose → must_not_disclose"), "{}", us[0]);
+    assert!(
+        us[0].contains("may_disclose → must_not_disclose"),
+        "{}",
+        us[0]
+    );
     // Florida's own default covers both days: no change there.
     assert!(!r.out.contains("FL:"), "{}", r.out);
-    let r = run(&["diff", "--between", "1989-01-01", "2000-01-01", "--policies", &d]);
-    assert!(r.out.lines().any(|l| l.starts_with("FL:") && l.contains("(FL.default)")), "{}", r.out);
+    let r = run(&[
+        "diff",
+        "--between",
+        "1989-01-01",
+        "2000-01-01",
+        "--policies",
+        &d,
+    ]);
+    assert!(
+        r.out
+            .lines()
+            .any(|l| l.starts_with("FL:") && l.contains("(FL.default)")),
+        "{}",
+        r.out
+    );
 
     // A default that takes effect later is listed like a rule.
     let r = run(&["check", &d, "--today", "2000-01-01"]);
     assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
     assert!(
-        r.out.contains("1 rule(s) take effect later: US.default on 2003-04-14"),
+        r.out
+            .contains("1 rule(s) take effect later: US.default on 2003-04-14"),
         "{}",
         r.out
     );
     // The table shows one row per default, the last one without a test.
     let r = run(&["table", "FL", "--policies", &d]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
-    assert!(r.out.contains("FL.default") && r.out.contains("US.default"), "{}", r.out);
+    assert!(
+        r.out.contains("FL.default") && r.out.contains("US.default"),
+        "{}",
+        r.out
+    );
 }
 
 #[test]

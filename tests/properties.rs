@@ -571,7 +571,9 @@ fn agrees_on_every_day(text: &str, seed: u64) -> Result<(), TestCaseError> {
     sources.add("schema.policy", SCHEMA);
     sources.add("generated.policy", text.to_string());
     let a = mandate::pipeline::analyse(sources, Vec::new());
-    let (Some(program), Some(tables)) = (a.program.as_ref(), a.tables.as_ref()) else { return Ok(()) };
+    let (Some(program), Some(tables)) = (a.program.as_ref(), a.tables.as_ref()) else {
+        return Ok(());
+    };
     let col = tables.date_column().expect("as_of");
     let decider = tables.decider();
     let mut rng = mandate::testkit::synthetic::Rng::new(seed);
@@ -581,9 +583,20 @@ fn agrees_on_every_day(text: &str, seed: u64) -> Result<(), TestCaseError> {
             values[col] = Some(day);
             let complete: Vec<i64> = values.iter().map(|v| v.expect("complete")).collect();
             for (j, jur) in program.jurisdictions.iter().enumerate() {
-                let t = tables.tables.iter().position(|t| t.jurisdiction == jur.code).expect("table");
-                let decided = tables.tables[t].decide(&values).expect("complete facts decide");
-                prop_assert_eq!(decider.decide(tables, t, &values), Ok(decided), "index on {}", jur.code);
+                let t = tables
+                    .tables
+                    .iter()
+                    .position(|t| t.jurisdiction == jur.code)
+                    .expect("table");
+                let decided = tables.tables[t]
+                    .decide(&values)
+                    .expect("complete facts decide");
+                prop_assert_eq!(
+                    decider.decide(tables, t, &values),
+                    Ok(decided),
+                    "index on {}",
+                    jur.code
+                );
                 // The table sliced at the day decides the same.
                 let sliced = tables.tables[t].at(col, day);
                 let on_day = sliced.decide(&values).expect("complete facts decide");
@@ -592,12 +605,41 @@ fn agrees_on_every_day(text: &str, seed: u64) -> Result<(), TestCaseError> {
                 let want = mandate::testkit::interp::interpret(program, j, &complete);
                 match &want.decision {
                     None => {
-                        let (code, effective, until) = want.default.clone().expect("every day has a default");
-                        prop_assert_eq!(&got.rule, &format!("{code}.default"), "{} on {}\n{}", jur.code, day, text);
-                        prop_assert_eq!(Some(got.action), want.default_action, "{} on {}\n{}", jur.code, day, text);
-                        prop_assert_eq!((got.effective, got.until), (effective, until), "{} on {}\n{}", jur.code, day, text);
+                        let (code, effective, until) =
+                            want.default.clone().expect("every day has a default");
+                        prop_assert_eq!(
+                            &got.rule,
+                            &format!("{code}.default"),
+                            "{} on {}\n{}",
+                            jur.code,
+                            day,
+                            text
+                        );
+                        prop_assert_eq!(
+                            Some(got.action),
+                            want.default_action,
+                            "{} on {}\n{}",
+                            jur.code,
+                            day,
+                            text
+                        );
+                        prop_assert_eq!(
+                            (got.effective, got.until),
+                            (effective, until),
+                            "{} on {}\n{}",
+                            jur.code,
+                            day,
+                            text
+                        );
                     }
-                    Some(_) => prop_assert!(want.winners.contains(&got.rule), "{}: table {} vs interpreter {:?}\n{}", jur.code, got.rule, want.winners, text),
+                    Some(_) => prop_assert!(
+                        want.winners.contains(&got.rule),
+                        "{}: table {} vs interpreter {:?}\n{}",
+                        jur.code,
+                        got.rule,
+                        want.winners,
+                        text
+                    ),
                 }
             }
         }
@@ -647,7 +689,11 @@ fn render_defaults(text: &str, (root, child): &DefaultSpec) -> String {
         1 => "  default must_not_disclose until 2015-06-30 cite \"root before\"\n  default may_disclose effective 2015-07-01 cite \"root after\"\n".to_string(),
         _ => "  default must_report effective 2019-07-01 cite \"root after\"\n  default must_not_disclose until 2019-06-30 cite \"root before\"\n".to_string(),
     };
-    let mut out = text.replacen("  default must_not_disclose cite \"root\"\n", &root_lines, 1);
+    let mut out = text.replacen(
+        "  default must_not_disclose cite \"root\"\n",
+        &root_lines,
+        1,
+    );
     if let Some((eff, until, act)) = child {
         let mut line = format!("  default {}", DEFAULT_ACTIONS[*act]);
         if let Some(e) = eff {
@@ -681,10 +727,16 @@ fn generated_dated_defaults_compile_and_change_with_the_date() {
     for _ in 0..total {
         let parent = rules().new_tree(&mut runner).expect("value").current();
         let child = rules().new_tree(&mut runner).expect("value").current();
-        let defaults = default_specs().new_tree(&mut runner).expect("value").current();
+        let defaults = default_specs()
+            .new_tree(&mut runner)
+            .expect("value")
+            .current();
         let mut sources = mandate::source::Sources::new();
         sources.add("schema.policy", SCHEMA);
-        sources.add("generated.policy", render_defaults(&render(&parent, &child), &defaults));
+        sources.add(
+            "generated.policy",
+            render_defaults(&render(&parent, &child), &defaults),
+        );
         if let Some(t) = mandate::pipeline::analyse(sources, Vec::new()).tables {
             ok += 1;
             // Undated rules only: a change with the date is the defaults'.
@@ -694,8 +746,14 @@ fn generated_dated_defaults_compile_and_change_with_the_date() {
             }
         }
     }
-    assert!(ok * 3 >= total, "only {ok} of {total} policies with dated defaults compile");
-    assert!(dated * 3 >= total, "only {dated} of {total} change with the date");
+    assert!(
+        ok * 3 >= total,
+        "only {ok} of {total} policies with dated defaults compile"
+    );
+    assert!(
+        dated * 3 >= total,
+        "only {dated} of {total} change with the date"
+    );
 }
 
 /// Enough generated dated policies compile, and some of them really

@@ -118,12 +118,19 @@ impl Checker<'_> {
             return;
         };
         let (a, b) = (crate::table::show_date(from), crate::table::show_date(to));
-        let days = if from == to { format!("on {a}") } else { format!("from {a} to {b}") };
+        let days = if from == to {
+            format!("on {a}")
+        } else {
+            format!("from {a} to {b}")
+        };
         let root = *chain.last().unwrap_or(&i);
         let whom = if root == i {
             format!("to `{}`", defs[i].code)
         } else {
-            format!("to `{}`, or to `{}` for the whole chain", defs[i].code, defs[root].code)
+            format!(
+                "to `{}`, or to `{}` for the whole chain",
+                defs[i].code, defs[root].code
+            )
         };
         self.push(
             err(
@@ -203,13 +210,18 @@ impl Checker<'_> {
     /// A jurisdiction's defaults with their dates. Two that apply on a
     /// common day are refused: E017 when they decide differently (the
     /// answer would depend on their order), E009 when they decide alike.
-    fn check_defaults(&mut self, schema: &Schema, j: &ast::Jurisdiction) -> (Vec<DefaultDef>, bool) {
+    fn check_defaults(
+        &mut self,
+        schema: &Schema,
+        j: &ast::Jurisdiction,
+    ) -> (Vec<DefaultDef>, bool) {
         let (lo, hi) = schema.date_range().unwrap_or((i64::MIN, i64::MAX));
         let mut out: Vec<DefaultDef> = Vec::new();
         let mut bad = false;
         for d in &j.defaults {
             let who = format!("the `default` of `{}`", j.code.name);
-            let Some(days) = self.in_force_days(schema, &who, d.effective.as_ref(), d.until.as_ref())
+            let Some(days) =
+                self.in_force_days(schema, &who, d.effective.as_ref(), d.until.as_ref())
             else {
                 bad = true;
                 continue;
@@ -217,8 +229,14 @@ impl Checker<'_> {
             let def = DefaultDef {
                 action: d.action.action,
                 cites: d.cites.iter().map(|c| c.value.clone()).collect(),
-                effective: d.effective.as_ref().and_then(|x| Some((parse_date(&x.text)?.days(), x.span))),
-                until: d.until.as_ref().and_then(|x| Some((parse_date(&x.text)?.days(), x.span))),
+                effective: d
+                    .effective
+                    .as_ref()
+                    .and_then(|x| Some((parse_date(&x.text)?.days(), x.span))),
+                until: d
+                    .until
+                    .as_ref()
+                    .and_then(|x| Some((parse_date(&x.text)?.days(), x.span))),
                 days: days.map(|(_, from, to)| (from, to)),
                 span: d.span,
             };

@@ -149,7 +149,10 @@ impl Checker<'_> {
             self.push(
                 err(
                     Code::InvalidRange,
-                    format!("{who} ends ({}) before it takes effect ({})", u.text, e.text),
+                    format!(
+                        "{who} ends ({}) before it takes effect ({})",
+                        u.text, e.text
+                    ),
                     e.span.to(u.span),
                     "never in force",
                 )

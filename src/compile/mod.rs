@@ -233,7 +233,7 @@ fn compile_one(
                 if !(last && total) && Set::Range(lo, hi) != schema.domain(f) =>
             {
                 vec![Test {
-                col: f as u32,
+                    col: f as u32,
                     set: Set::Range(lo, hi),
                 }]
             }

@@ -180,7 +180,9 @@ fn in_default(toks: &[Tok]) -> bool {
     for t in toks.iter().rev() {
         match t {
             Tok::Word(w) if w == "default" => return true,
-            Tok::Word(w) if ["reviewed", "source", "allow", "rule", "test"].contains(&w.as_str()) => {
+            Tok::Word(w)
+                if ["reviewed", "source", "allow", "rule", "test"].contains(&w.as_str()) =>
+            {
                 return false
             }
             Tok::Punct("{" | "}") => return false,

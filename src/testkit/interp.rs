@@ -73,9 +73,8 @@ pub fn interpret(program: &Program, j: usize, facts: &[i64]) -> Interpreted {
             Interpreted {
                 decision: None,
                 default_action: found.as_ref().map(|(_, d)| d.action),
-                default: found.map(|(code, d)| {
-                    (code, d.effective.map(|(x, _)| x), d.until.map(|(x, _)| x))
-                }),
+                default: found
+                    .map(|(code, d)| (code, d.effective.map(|(x, _)| x), d.until.map(|(x, _)| x))),
                 winners,
             }
         }
