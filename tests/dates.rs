@@ -497,3 +497,59 @@ fn fmt_writes_a_defaults_dates_after_its_action() {
         "{text}"
     );
 }
+
+#[test]
+fn diff_pairs_dated_defaults_by_their_dates() {
+    let schema =
+        std::fs::read_to_string("tests/fixtures/check/ok/dated-defaults.policy").expect("fixture");
+    let schema = &schema[..schema.find("// The root").expect("schema first")];
+    let corpus = |name: &str, defaults: &str| -> String {
+        let dir = common::temp_dir(name);
+        let text = format!(
+            "{schema}jurisdiction US \"Federal\" {{\n  reviewed 2026-11-01\n{defaults}}}\n"
+        );
+        std::fs::write(dir.join("corpus.policy"), text).expect("write");
+        dir.to_string_lossy().into_owned()
+    };
+    let old = corpus(
+        "diff-defaults-old",
+        "  default may_disclose until 2003-04-13 cite \"old\"\n  default must_not_disclose effective 2003-04-14 cite \"45 CFR 164.502(a)\"\n",
+    );
+    // The second default's citation changes; the first default's end
+    // moves, so it is another default and its days are a decision change.
+    let new = corpus(
+        "diff-defaults-new",
+        "  default may_disclose until 2003-06-30 cite \"old\"\n  default must_not_disclose effective 2003-07-01 cite \"45 CFR 164.502(a)\" cite \"45 CFR 164.508\"\n",
+    );
+    let r = run(&["diff", &old, &new, "--format", "json"]);
+    assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
+    let v = json(&r.out);
+    let texts = v["text_changes"].as_array().expect("text changes");
+    assert!(
+        !texts.iter().any(|t| t["rule"] == "US.default"),
+        "dates changed: the defaults are not paired: {texts:?}"
+    );
+    let changes = v["changes"].as_array().expect("changes");
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["old"]["action"] == "must_not_disclose"
+                && c["new"]["action"] == "may_disclose"),
+        "{changes:?}"
+    );
+
+    // Same dates, another citation: a text change of `US.default`.
+    let newer = corpus(
+        "diff-defaults-newer",
+        "  default may_disclose until 2003-04-13 cite \"old\"\n  default must_not_disclose effective 2003-04-14 cite \"45 CFR 164.502(a)\" cite \"45 CFR 164.508\"\n",
+    );
+    let r = run(&["diff", &old, &newer, "--format", "json"]);
+    let v = json(&r.out);
+    let texts = v["text_changes"].as_array().expect("text changes");
+    assert!(
+        texts.iter().any(|t| t["rule"] == "US.default"
+            && t["field"] == "citation"
+            && t["new"] == "45 CFR 164.508"),
+        "{texts:?}"
+    );
+}

@@ -84,13 +84,19 @@ impl Checker<'_> {
                 self.check_default_days(schema, &defs, i, &chain);
                 continue;
             }
-            {
-                let root = *chain.last().unwrap_or(&i);
-                self.push(
-                    err(Code::NoDefault, format!("no `default` in the chain of `{}`", defs[i].code), defs[i].code_span, "decisions here would not be total")
-                        .help(format!("add `default must_not_disclose cite \"...\"` to `{}` (the root of the chain)", defs[root].code)),
-                );
-            }
+            let root = *chain.last().unwrap_or(&i);
+            self.push(
+                err(
+                    Code::NoDefault,
+                    format!("no `default` in the chain of `{}`", defs[i].code),
+                    defs[i].code_span,
+                    "decisions here would not be total",
+                )
+                .help(format!(
+                    "add `default must_not_disclose cite \"...\"` to `{}` (the root of the chain)",
+                    defs[root].code
+                )),
+            );
         }
         defs
     }

@@ -140,13 +140,13 @@ pub fn first_gap(
     ranges.sort_unstable();
     let mut next = lo;
     for (a, b) in ranges {
-        if next > hi {
-            break;
-        }
         if a > next {
             return Some((next, (a - 1).min(hi)));
         }
-        next = next.max(b.saturating_add(1));
+        if b >= hi {
+            return None;
+        }
+        next = next.max(b + 1);
     }
     (next <= hi).then_some((next, hi))
 }
@@ -162,15 +162,6 @@ pub fn first_shared_day(
     let (b0, b1) = b.unwrap_or((lo, hi));
     let (from, to) = (a0.max(b0), a1.min(b1));
     (from <= to).then_some(from)
-}
-
-impl DefaultDef {
-    pub fn applies_on(&self, day: Option<i64>) -> bool {
-        match self.days {
-            None => true,
-            Some((lo, hi)) => day.is_some_and(|d| lo <= d && d <= hi),
-        }
-    }
 }
 
 pub use crate::table::Duration;
@@ -353,11 +344,30 @@ impl Program {
         }
         first_gap(defaults.iter().map(|(_, d)| d.days), lo, hi)
     }
-    /// The default that decides on `day` (the value of `as_of`, if any)
-    /// when no rule does: the first of [`Program::defaults_of`] in force.
-    pub fn default_on(&self, j: usize, day: Option<i64>) -> Option<(usize, &DefaultDef)> {
-        self.defaults_of(j)
-            .into_iter()
-            .find(|(_, d)| d.applies_on(day))
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn gaps_between_date_ranges() {
+        // Ranges that meet leave no gap, in any order.
+        assert_eq!(first_gap([Some((5, 9)), Some((0, 4))], 0, 9), None);
+        assert_eq!(first_gap([Some((0, 3)), Some((5, 9))], 0, 9), Some((4, 4)));
+        assert_eq!(first_gap([Some((2, 9))], 0, 9), Some((0, 1)));
+        assert_eq!(first_gap([Some((0, 7))], 0, 9), Some((8, 9)));
+        // Overlaps and ranges past the domain are fine; an undated
+        // default covers everything.
+        assert_eq!(first_gap([Some((0, 6)), Some((3, 20))], 0, 9), None);
+        assert_eq!(first_gap([Some((0, 3)), None], 0, 9), None);
+        assert_eq!(first_gap([], 0, 9), Some((0, 9)));
+        assert_eq!(
+            first_gap([Some((i64::MIN, i64::MAX))], i64::MIN, i64::MAX),
+            None
+        );
+        assert_eq!(first_shared_day(Some((0, 4)), Some((4, 9)), 0, 9), Some(4));
+        assert_eq!(first_shared_day(Some((0, 3)), Some((4, 9)), 0, 9), None);
+        assert_eq!(first_shared_day(None, Some((4, 9)), 0, 9), Some(4));
     }
 }
