@@ -204,7 +204,8 @@ pub struct Coverage {
     /// `rule` blocks, as `check` counts them.
     pub rules: usize,
     pub covered_rules: usize,
-    /// `default` rows (one per root jurisdiction): rows, not rules.
+    /// `default` rows (one per default, dated ones each their own): rows,
+    /// not rules.
     pub defaults: usize,
     pub covered_defaults: usize,
 }
@@ -274,7 +275,8 @@ pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
             crate::table::cube::partition_rows(&tables.columns, table)
                 .into_iter()
                 .collect();
-        let mut rules: Vec<(&str, bool)> = Vec::new();
+        // By outcome, not name: dated defaults share the name `XX.default`.
+        let mut rules: Vec<(u32, &str, bool)> = Vec::new();
         for (i, row) in table.rows.iter().enumerate() {
             let o = &table.outcomes[row.outcome as usize];
             if o.jurisdiction != table.jurisdiction || !reachable.contains(&i) {
@@ -282,9 +284,9 @@ pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
             }
             jc.rows += 1;
             let covered = hit.contains(&i);
-            match rules.iter_mut().find(|(r, _)| *r == o.rule) {
-                Some(entry) => entry.1 |= covered,
-                None => rules.push((&o.rule, covered)),
+            match rules.iter_mut().find(|(k, _, _)| *k == row.outcome) {
+                Some(entry) => entry.2 |= covered,
+                None => rules.push((row.outcome, &o.rule, covered)),
             }
             if covered {
                 jc.covered_rows += 1;
@@ -311,11 +313,11 @@ pub fn coverage(tables: &Tables, results: &[TestResult]) -> Coverage {
         // A default is a row of the table, not a `rule` block: counted
         // apart, so the rule count agrees with `check`'s.
         let (defaults, rules): (Vec<_>, Vec<_>) =
-            rules.into_iter().partition(|(r, _)| r.ends_with(".default"));
+            rules.into_iter().partition(|(_, r, _)| r.ends_with(".default"));
         jc.rules = rules.len();
-        jc.covered_rules = rules.iter().filter(|(_, c)| *c).count();
+        jc.covered_rules = rules.iter().filter(|(_, _, c)| *c).count();
         jc.defaults = defaults.len();
-        jc.covered_defaults = defaults.iter().filter(|(_, c)| *c).count();
+        jc.covered_defaults = defaults.iter().filter(|(_, _, c)| *c).count();
         out.rows += jc.rows;
         out.covered_rows += jc.covered_rows;
         out.rules += jc.rules;

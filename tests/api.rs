@@ -329,6 +329,10 @@ fn candidates(kind: &mandate::FactKind) -> Vec<mandate::Value> {
         mandate::FactKind::Enum { values, .. } => {
             values.iter().map(|v| v.name.clone().into()).collect()
         }
+        // `FactKind` is `#[non_exhaustive]`: a kind this test does not
+        // know yet has no candidates, and the interview test then fails
+        // loudly when it asks for it.
+        _ => Vec::new(),
     }
 }
 

@@ -229,10 +229,20 @@ fn decide_as_of_gives_the_pre_2019_answer_and_today_the_current_one() {
 fn diff_between_two_dates_lists_the_florida_change() {
     let r = run(&["diff", "--between", "2018-01-01", "2026-01-01"]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    // Two Florida changes: the duty to warn, and the end of the old
+    // waiver for harm to self.
     let fl: Vec<&str> = r.out.lines().filter(|l| l.starts_with("FL:")).collect();
-    assert_eq!(fl.len(), 1, "{}", r.out);
-    assert!(fl[0].contains("may_disclose to [law_enforcement, potential_victim] → must_report to [law_enforcement]"), "{}", fl[0]);
-    assert!(fl[0].contains("concern = danger_to_others"), "{}", fl[0]);
+    assert_eq!(fl.len(), 2, "{}", r.out);
+    let warn = fl
+        .iter()
+        .find(|l| l.contains("concern = danger_to_others"))
+        .expect("the duty to warn changed");
+    assert!(warn.contains("may_disclose to [law_enforcement, potential_victim] → must_report to [law_enforcement]"), "{warn}");
+    let own = fl
+        .iter()
+        .find(|l| l.contains("concern = danger_to_self"))
+        .expect("the waiver for harm to self ended");
+    assert!(own.contains("(US.danger_to_self)"), "{own}");
 
     let r = run(&[
         "diff",
@@ -246,7 +256,7 @@ fn diff_between_two_dates_lists_the_florida_change() {
     let changes = v["changes"].as_array().expect("changes");
     let fl = changes
         .iter()
-        .find(|c| c["jurisdiction"] == "FL")
+        .find(|c| c["jurisdiction"] == "FL" && c["old"]["rule"] == "FL.duty_to_warn_before_2019")
         .expect("FL changed");
     assert_eq!(fl["old"]["rule"], "FL.duty_to_warn_before_2019");
     assert_eq!(fl["new"]["rule"], "FL.duty_to_warn");
@@ -331,4 +341,215 @@ fn check_lists_rules_that_take_effect_later_and_deny_warnings_ignores_the_calend
         "W006",
     ]);
     assert_eq!(r.exit, Exit::Findings);
+}
+
+// Dated defaults: tests/fixtures/check/ok/dated-defaults.policy, where the
+// federal default changes on 2003-04-14 and Florida has a default of its
+// own from 1990 to mid-2019.
+
+fn dated_defaults_dir() -> String {
+    let dir = common::temp_dir("dated-defaults");
+    std::fs::copy(
+        "tests/fixtures/check/ok/dated-defaults.policy",
+        dir.join("corpus.policy"),
+    )
+    .expect("copy");
+    dir.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_dated_default_says_its_dates_and_what_comes_next() {
+    let p = Policies::load(dated_defaults_dir())
+        .expect("compiles")
+        .with_today("2026-12-01")
+        .expect("a date");
+    let subpoena = || Facts::new().with("concern", "subpoena");
+    // Florida falls back on the root's first default before its own.
+    let a = p
+        .decide("FL", &subpoena().with("as_of", "1989-11-01"))
+        .expect("decides");
+    assert_eq!(
+        (a.rule.as_str(), a.action.as_str()),
+        ("US.default", "may_disclose")
+    );
+    assert_eq!(a.in_force_since, None);
+    assert_eq!(a.in_force_until.as_deref(), Some("2003-04-13"));
+    let next = a.upcoming.expect("Florida's default is 61 days away");
+    assert_eq!(
+        (next.from.as_str(), next.rule.as_str()),
+        ("1990-01-01", "FL.default")
+    );
+    assert_eq!(next.action.as_str(), "must_not_disclose");
+    // Its own default, with its dates.
+    let a = p
+        .decide("FL", &subpoena().with("as_of", "2019-06-30"))
+        .expect("decides");
+    assert_eq!(
+        (a.rule.as_str(), a.action.as_str()),
+        ("FL.default", "must_not_disclose")
+    );
+    assert_eq!(a.in_force_since.as_deref(), Some("1990-01-01"));
+    assert_eq!(a.in_force_until.as_deref(), Some("2019-06-30"));
+    assert_eq!(a.citations, ["Fla. Stat. s. 491.0147 (before 2019)"]);
+    // The next day, the root's second default.
+    let a = p
+        .decide("FL", &subpoena().with("as_of", "2019-07-01"))
+        .expect("decides");
+    assert_eq!(a.rule, "US.default");
+    assert_eq!(a.in_force_since.as_deref(), Some("2003-04-14"));
+    assert_eq!(a.citations, ["45 CFR 164.502(a)"]);
+    // Two versions of the root's default share the name `US.default`:
+    // the change from one to the other is still announced.
+    let a = p
+        .decide("US", &subpoena().with("as_of", "2003-03-01"))
+        .expect("decides");
+    assert_eq!(a.action.as_str(), "may_disclose");
+    let next = a.upcoming.expect("the second default is 44 days away");
+    assert_eq!(
+        (next.from.as_str(), next.rule.as_str()),
+        ("2003-04-14", "US.default")
+    );
+    assert_eq!(next.action.as_str(), "must_not_disclose");
+    // A rule still beats every default.
+    let a = p
+        .decide(
+            "FL",
+            &Facts::new()
+                .with("concern", "child_abuse")
+                .with("victim_age", 5)
+                .with("as_of", "2000-01-01"),
+        )
+        .expect("decides");
+    assert_eq!(a.rule, "FL.child_abuse");
+}
+
+#[test]
+fn diff_between_and_check_see_dated_defaults() {
+    let d = dated_defaults_dir();
+    let r = run(&[
+        "diff",
+        "--between",
+        "2002-01-01",
+        "2004-01-01",
+        "--policies",
+        &d,
+    ]);
+    assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
+    let us: Vec<&str> = r.out.lines().filter(|l| l.starts_with("US:")).collect();
+    assert_eq!(us.len(), 1, "{}", r.out);
+    assert!(
+        us[0].contains("may_disclose → must_not_disclose"),
+        "{}",
+        us[0]
+    );
+    // Florida's own default covers both days: no change there.
+    assert!(!r.out.contains("FL:"), "{}", r.out);
+    let r = run(&[
+        "diff",
+        "--between",
+        "1989-01-01",
+        "2000-01-01",
+        "--policies",
+        &d,
+    ]);
+    assert!(
+        r.out
+            .lines()
+            .any(|l| l.starts_with("FL:") && l.contains("(FL.default)")),
+        "{}",
+        r.out
+    );
+
+    // A default that takes effect later is listed like a rule.
+    let r = run(&["check", &d, "--today", "2000-01-01"]);
+    assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
+    assert!(
+        r.out
+            .contains("1 rule(s) take effect later: US.default on 2003-04-14"),
+        "{}",
+        r.out
+    );
+    // The table shows one row per default, the last one without a test.
+    let r = run(&["table", "FL", "--policies", &d]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(
+        r.out.contains("FL.default") && r.out.contains("US.default"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
+fn fmt_writes_a_defaults_dates_after_its_action() {
+    let dir = common::temp_dir("dated-default-fmt");
+    let file = dir.join("us.policy");
+    std::fs::write(
+        &file,
+        "jurisdiction US \"Federal\" {\n  default must_not_disclose cite \"a\" until 2019-06-30 cite \"b\" effective 2010-01-01\n}\n",
+    )
+    .expect("write");
+    let f = file.to_string_lossy().into_owned();
+    let r = run(&["fmt", &f]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert!(
+        text.contains("  default must_not_disclose effective 2010-01-01 until 2019-06-30 cite \"a\" cite \"b\"\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn diff_pairs_dated_defaults_by_their_dates() {
+    let schema =
+        std::fs::read_to_string("tests/fixtures/check/ok/dated-defaults.policy").expect("fixture");
+    let schema = &schema[..schema.find("// The root").expect("schema first")];
+    let corpus = |name: &str, defaults: &str| -> String {
+        let dir = common::temp_dir(name);
+        let text = format!(
+            "{schema}jurisdiction US \"Federal\" {{\n  reviewed 2026-11-01\n{defaults}}}\n"
+        );
+        std::fs::write(dir.join("corpus.policy"), text).expect("write");
+        dir.to_string_lossy().into_owned()
+    };
+    let old = corpus(
+        "diff-defaults-old",
+        "  default may_disclose until 2003-04-13 cite \"old\"\n  default must_not_disclose effective 2003-04-14 cite \"45 CFR 164.502(a)\"\n",
+    );
+    // The second default's citation changes; the first default's end
+    // moves, so it is another default and its days are a decision change.
+    let new = corpus(
+        "diff-defaults-new",
+        "  default may_disclose until 2003-06-30 cite \"old\"\n  default must_not_disclose effective 2003-07-01 cite \"45 CFR 164.502(a)\" cite \"45 CFR 164.508\"\n",
+    );
+    let r = run(&["diff", &old, &new, "--format", "json"]);
+    assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
+    let v = json(&r.out);
+    let texts = v["text_changes"].as_array().expect("text changes");
+    assert!(
+        !texts.iter().any(|t| t["rule"] == "US.default"),
+        "dates changed: the defaults are not paired: {texts:?}"
+    );
+    let changes = v["changes"].as_array().expect("changes");
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["old"]["action"] == "must_not_disclose"
+                && c["new"]["action"] == "may_disclose"),
+        "{changes:?}"
+    );
+
+    // Same dates, another citation: a text change of `US.default`.
+    let newer = corpus(
+        "diff-defaults-newer",
+        "  default may_disclose until 2003-04-13 cite \"old\"\n  default must_not_disclose effective 2003-04-14 cite \"45 CFR 164.502(a)\" cite \"45 CFR 164.508\"\n",
+    );
+    let r = run(&["diff", &old, &newer, "--format", "json"]);
+    let v = json(&r.out);
+    let texts = v["text_changes"].as_array().expect("text changes");
+    assert!(
+        texts.iter().any(|t| t["rule"] == "US.default"
+            && t["field"] == "citation"
+            && t["new"] == "45 CFR 164.508"),
+        "{texts:?}"
+    );
 }

@@ -147,6 +147,7 @@ err_fixtures! {
     check_e007_today_in_a_test: "check", "E007-today-in-a-test";
     check_e008_out_of_range: "check", "E008-out-of-range";
     check_e009_duplicate: "check", "E009-duplicate";
+    check_e009_default_dates: "check", "E009-default-dates";
     check_e010_missing_cite: "check", "E010-missing-cite";
     check_e011_extends_cycle: "check", "E011-extends-cycle";
     check_e012_fact_comparison: "check", "E012-fact-comparison";
@@ -156,11 +157,15 @@ err_fixtures! {
     check_e014_outer_limit: "check", "E014-outer-limit";
     check_e015_schema: "check", "E015-schema";
     check_e016_no_default: "check", "E016-no-default";
+    check_e016_default_gap: "check", "E016-default-gap";
+    check_e017_default_conflict: "check", "E017-default-conflict";
     check_e018_override_cycle: "check", "E018-override-cycle";
     check_e019_invalid_range: "check", "E019-invalid-range";
     check_e019_until_before_effective: "check", "E019-until-before-effective";
+    check_e019_default_until_before_effective: "check", "E019-default-until-before-effective";
     check_e020_invalid_code: "check", "E020-invalid-code";
     check_e026_no_date_fact: "check", "E026-no-date-fact";
+    check_e026_default_no_date_fact: "check", "E026-default-no-date-fact";
     check_e027_missing_jurisdiction: "check", "E027-missing-jurisdiction";
     compile_e017_conflict: "compile", "E017-conflict";
     compile_e017_dated_conflict: "compile", "E017-dated-conflict";
@@ -173,7 +178,9 @@ err_fixtures! {
     lint_w006_stale_review: "lint", "W006-stale-review";
     lint_w007_unverified_rule: "lint", "W007-unverified-rule";
     lint_w009_expired_rule: "lint", "W009-expired-rule";
+    lint_w009_expired_default: "lint", "W009-expired-default";
     lint_w010_review_before_change: "lint", "W010-review-before-change";
+    lint_w010_default_review_before_change: "lint", "W010-default-review-before-change";
     test_e023_test_failed: "test", "E023-test-failed";
     test_e024_test_error: "test", "E024-test-error";
 }

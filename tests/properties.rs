@@ -562,42 +562,198 @@ fn probe_days(rng: &mut mandate::testkit::synthetic::Rng) -> Vec<i64> {
     days
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
-    #[test]
-    fn dated_policies_agree_with_the_interpreter(parent in rules(), child in rules(), dates in date_specs(), seed in any::<u64>()) {
-        let text = render_dated(&parent, &child, &dates);
-        let mut sources = mandate::source::Sources::new();
-        sources.add("schema.policy", SCHEMA);
-        sources.add("generated.policy", text.clone());
-        let a = mandate::pipeline::analyse(sources, Vec::new());
-        let (Some(program), Some(tables)) = (a.program.as_ref(), a.tables.as_ref()) else { return Ok(()) };
-        let col = tables.date_column().expect("as_of");
-        let decider = tables.decider();
-        let mut rng = mandate::testkit::synthetic::Rng::new(seed);
-        for _ in 0..8 {
-            let mut values = mandate::testkit::synthetic::facts(&tables.columns, &mut rng);
-            for day in probe_days(&mut rng) {
-                values[col] = Some(day);
-                let complete: Vec<i64> = values.iter().map(|v| v.expect("complete")).collect();
-                for (j, jur) in program.jurisdictions.iter().enumerate() {
-                    let t = tables.tables.iter().position(|t| t.jurisdiction == jur.code).expect("table");
-                    let decided = tables.tables[t].decide(&values).expect("complete facts decide");
-                    prop_assert_eq!(decider.decide(tables, t, &values), Ok(decided), "index on {}", jur.code);
-                    // The table sliced at the day decides the same.
-                    let sliced = tables.tables[t].at(col, day);
-                    let on_day = sliced.decide(&values).expect("complete facts decide");
-                    prop_assert_eq!(&sliced.outcome(&on_day).rule, &tables.tables[t].outcome(&decided).rule);
-                    let got = tables.tables[t].outcome(&decided);
-                    let want = mandate::testkit::interp::interpret(program, j, &complete);
-                    match &want.decision {
-                        None => prop_assert!(got.rule.ends_with(".default"), "{}: {} vs default\n{}", jur.code, got.rule, text),
-                        Some(_) => prop_assert!(want.winners.contains(&got.rule), "{}: table {} vs interpreter {:?}\n{}", jur.code, got.rule, want.winners, text),
+/// Decide a generated policy on the days around every boundary: tables,
+/// index and the table sliced at the day agree with the interpreter, for
+/// rules and for (dated) defaults alike. Policies that do not compile are
+/// skipped: agreement is only promised for what compiles.
+fn agrees_on_every_day(text: &str, seed: u64) -> Result<(), TestCaseError> {
+    let mut sources = mandate::source::Sources::new();
+    sources.add("schema.policy", SCHEMA);
+    sources.add("generated.policy", text.to_string());
+    let a = mandate::pipeline::analyse(sources, Vec::new());
+    let (Some(program), Some(tables)) = (a.program.as_ref(), a.tables.as_ref()) else {
+        return Ok(());
+    };
+    let col = tables.date_column().expect("as_of");
+    let decider = tables.decider();
+    let mut rng = mandate::testkit::synthetic::Rng::new(seed);
+    for _ in 0..8 {
+        let mut values = mandate::testkit::synthetic::facts(&tables.columns, &mut rng);
+        for day in probe_days(&mut rng) {
+            values[col] = Some(day);
+            let complete: Vec<i64> = values.iter().map(|v| v.expect("complete")).collect();
+            for (j, jur) in program.jurisdictions.iter().enumerate() {
+                let t = tables
+                    .tables
+                    .iter()
+                    .position(|t| t.jurisdiction == jur.code)
+                    .expect("table");
+                let decided = tables.tables[t]
+                    .decide(&values)
+                    .expect("complete facts decide");
+                prop_assert_eq!(
+                    decider.decide(tables, t, &values),
+                    Ok(decided),
+                    "index on {}",
+                    jur.code
+                );
+                // The table sliced at the day decides the same.
+                let sliced = tables.tables[t].at(col, day);
+                let on_day = sliced.decide(&values).expect("complete facts decide");
+                prop_assert_eq!(sliced.outcome(&on_day), tables.tables[t].outcome(&decided));
+                let got = tables.tables[t].outcome(&decided);
+                let want = mandate::testkit::interp::interpret(program, j, &complete);
+                match &want.decision {
+                    None => {
+                        let (code, effective, until) =
+                            want.default.clone().expect("every day has a default");
+                        prop_assert_eq!(
+                            &got.rule,
+                            &format!("{code}.default"),
+                            "{} on {}\n{}",
+                            jur.code,
+                            day,
+                            text
+                        );
+                        prop_assert_eq!(
+                            Some(got.action),
+                            want.default_action,
+                            "{} on {}\n{}",
+                            jur.code,
+                            day,
+                            text
+                        );
+                        prop_assert_eq!(
+                            (got.effective, got.until),
+                            (effective, until),
+                            "{} on {}\n{}",
+                            jur.code,
+                            day,
+                            text
+                        );
                     }
+                    Some(_) => prop_assert!(
+                        want.winners.contains(&got.rule),
+                        "{}: table {} vs interpreter {:?}\n{}",
+                        jur.code,
+                        got.rule,
+                        want.winners,
+                        text
+                    ),
                 }
             }
         }
     }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn dated_policies_agree_with_the_interpreter(parent in rules(), child in rules(), dates in date_specs(), seed in any::<u64>()) {
+        agrees_on_every_day(&render_dated(&parent, &child, &dates), seed)?;
+    }
+}
+
+// Dated defaults: the root's default is one undated default or two that
+// meet at a boundary, and the child may add one of its own for some days;
+// a day it does not cover falls to the root's.
+
+const DEFAULT_ACTIONS: [&str; 3] = ["must_not_disclose", "may_disclose", "must_report"];
+
+/// (root shape, the child's default: effective and until as indices into
+/// DAYS, and an action).
+type DefaultSpec = (usize, Option<(Option<usize>, Option<usize>, usize)>);
+
+fn default_specs() -> impl Strategy<Value = DefaultSpec> {
+    (
+        0..3usize,
+        proptest::option::weighted(
+            0.7,
+            (
+                proptest::option::weighted(0.6, 0..6usize),
+                proptest::option::weighted(0.6, 0..6usize),
+                0..3usize,
+            )
+                .prop_map(|(a, b, act)| match (a, b) {
+                    (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b)), act),
+                    (a, b) => (a, b, act),
+                }),
+        ),
+    )
+}
+
+fn render_defaults(text: &str, (root, child): &DefaultSpec) -> String {
+    let root_lines = match root {
+        0 => "  default must_not_disclose cite \"root\"\n".to_string(),
+        1 => "  default must_not_disclose until 2015-06-30 cite \"root before\"\n  default may_disclose effective 2015-07-01 cite \"root after\"\n".to_string(),
+        _ => "  default must_report effective 2019-07-01 cite \"root after\"\n  default must_not_disclose until 2019-06-30 cite \"root before\"\n".to_string(),
+    };
+    let mut out = text.replacen(
+        "  default must_not_disclose cite \"root\"\n",
+        &root_lines,
+        1,
+    );
+    if let Some((eff, until, act)) = child {
+        let mut line = format!("  default {}", DEFAULT_ACTIONS[*act]);
+        if let Some(e) = eff {
+            line.push_str(&format!(" effective {}", DAYS[*e]));
+        }
+        if let Some(u) = until {
+            line.push_str(&format!(" until {}", DAYS[*u]));
+        }
+        line.push_str(" cite \"child\"\n");
+        let head = "extends AA {\n  reviewed 2026-11-27\n";
+        out = out.replacen(head, &format!("{head}{line}"), 1);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn dated_defaults_agree_with_the_interpreter(parent in rules(), child in rules(), dates in date_specs(), defaults in default_specs(), seed in any::<u64>()) {
+        agrees_on_every_day(&render_defaults(&render_dated(&parent, &child, &dates), &defaults), seed)?;
+    }
+}
+
+/// The generated dated defaults compile as often as the rules they sit
+/// beside, and the defaults alone make some tables change with the date.
+#[test]
+fn generated_dated_defaults_compile_and_change_with_the_date() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut ok, mut dated, total) = (0, 0, 200);
+    for _ in 0..total {
+        let parent = rules().new_tree(&mut runner).expect("value").current();
+        let child = rules().new_tree(&mut runner).expect("value").current();
+        let defaults = default_specs()
+            .new_tree(&mut runner)
+            .expect("value")
+            .current();
+        let mut sources = mandate::source::Sources::new();
+        sources.add("schema.policy", SCHEMA);
+        sources.add(
+            "generated.policy",
+            render_defaults(&render(&parent, &child), &defaults),
+        );
+        if let Some(t) = mandate::pipeline::analyse(sources, Vec::new()).tables {
+            ok += 1;
+            // Undated rules only: a change with the date is the defaults'.
+            let col = t.date_column().expect("as_of");
+            if t.tables.iter().any(|x| !x.change_days(col).is_empty()) {
+                dated += 1;
+            }
+        }
+    }
+    assert!(
+        ok * 3 >= total,
+        "only {ok} of {total} policies with dated defaults compile"
+    );
+    assert!(
+        dated * 3 >= total,
+        "only {dated} of {total} change with the date"
+    );
 }
 
 /// Enough generated dated policies compile, and some of them really

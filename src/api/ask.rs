@@ -15,7 +15,8 @@ use crate::table::cube::{self, Cube};
 use crate::table::Table;
 use serde::Serialize;
 
-/// What to do next in a guided interview.
+/// What to do next in a guided interview. Deliberately exhaustive: the
+/// interview either asks or answers, and a caller must handle both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Next {

@@ -7,8 +7,11 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
-/// A value of a fact: a boolean, an integer, or the name of an enum value.
+/// A value of a fact: a boolean, an integer, or the name of an enum value
+/// (dates are written as names: `2019-07-01`). New kinds of values may be
+/// added, so a match on it needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Value {
     /// `true` or `false`.
     Bool(bool),

@@ -703,7 +703,11 @@ impl Policies {
             later[col] = Some(x);
             let next = table.decide(&later).ok()?;
             let o = &table.outcomes[next.outcome];
-            (next.outcome != d.index && o.rule != d.outcome.rule).then(|| Upcoming {
+            // Another outcome of the same name is another version of it
+            // (dated defaults all read `XX.default`): a change too.
+            let other = o.rule != d.outcome.rule
+                || (o.effective, o.until) != (d.outcome.effective, d.outcome.until);
+            (next.outcome != d.index && other).then(|| Upcoming {
                 from: crate::table::show_date(x),
                 rule: o.rule.clone(),
                 summary: ready

@@ -35,9 +35,11 @@ pub struct Fact {
     pub default: Option<String>,
 }
 
-/// The type of a fact.
+/// The type of a fact. New kinds may be added (dates were), so a match
+/// on it needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FactKind {
     /// `true` or `false`.
     Bool,

@@ -51,14 +51,18 @@ impl Checker<'_> {
             .map(|(i, j)| (j.code.name.as_str(), i))
             .collect();
 
-        let mut defs: Vec<JurisdictionDef> =
-            order.iter().map(|j| self.check_header(j, &index)).collect();
+        let (mut defs, bad_default): (Vec<JurisdictionDef>, Vec<bool>) = order
+            .iter()
+            .map(|j| self.check_header(schema, j, &index))
+            .unzip();
         // Jurisdictions whose `extends` failed: their chain is cut short,
         // so a missing default there is a consequence, not a new error.
+        // So is a gap left by a default that was refused.
         let mut broken: Vec<bool> = order
             .iter()
             .zip(&defs)
-            .map(|(j, d)| j.extends.is_some() && d.parent.is_none())
+            .zip(&bad_default)
+            .map(|((j, d), bad)| (j.extends.is_some() && d.parent.is_none()) || *bad)
             .collect();
         self.check_extends_cycles(&mut defs, &mut broken);
         for (i, j) in order.iter().enumerate() {
@@ -74,25 +78,88 @@ impl Checker<'_> {
         }
         for i in 0..defs.len() {
             let chain = chain_of(&defs, i);
-            if !chain
-                .iter()
-                .any(|&c| defs[c].default.is_some() || broken[c])
-            {
-                let root = *chain.last().unwrap_or(&i);
-                self.push(
-                    err(Code::NoDefault, format!("no `default` in the chain of `{}`", defs[i].code), defs[i].code_span, "decisions here would not be total")
-                        .help(format!("add `default must_not_disclose cite \"...\"` to `{}` (the root of the chain)", defs[root].code)),
-                );
+            if chain.iter().any(|&c| broken[c]) {
+                continue;
             }
+            if chain.iter().any(|&c| !defs[c].defaults.is_empty()) {
+                self.check_default_days(schema, &defs, i, &chain);
+                continue;
+            }
+            let root = *chain.last().unwrap_or(&i);
+            self.push(
+                err(
+                    Code::NoDefault,
+                    format!("no `default` in the chain of `{}`", defs[i].code),
+                    defs[i].code_span,
+                    "decisions here would not be total",
+                )
+                .help(format!(
+                    "add `default must_not_disclose cite \"...\"` to `{}` (the root of the chain)",
+                    defs[root].code
+                )),
+            );
         }
         defs
     }
 
+    /// E016 for a chain whose defaults leave some days without one. It is
+    /// reported where the gap appears: at a jurisdiction with defaults of
+    /// its own, or the root; the others inherit the same gap.
+    fn check_default_days(
+        &mut self,
+        schema: &Schema,
+        defs: &[JurisdictionDef],
+        i: usize,
+        chain: &[usize],
+    ) {
+        if defs[i].defaults.is_empty() && defs[i].parent.is_some() {
+            return;
+        }
+        let Some((lo, hi)) = schema.date_range() else {
+            return; // only undated defaults: one covers every day
+        };
+        let ranges = chain
+            .iter()
+            .flat_map(|&c| defs[c].defaults.iter().map(|d| d.days));
+        let Some((from, to)) = first_gap(ranges, lo, hi) else {
+            return;
+        };
+        let (a, b) = (crate::table::show_date(from), crate::table::show_date(to));
+        let days = if from == to {
+            format!("on {a}")
+        } else {
+            format!("from {a} to {b}")
+        };
+        let root = *chain.last().unwrap_or(&i);
+        let whom = if root == i {
+            format!("to `{}`", defs[i].code)
+        } else {
+            format!(
+                "to `{}`, or to `{}` for the whole chain",
+                defs[i].code, defs[root].code
+            )
+        };
+        self.push(
+            err(
+                Code::NoDefault,
+                format!("no `default` in the chain of `{}` applies on {a}", defs[i].code),
+                defs[i].code_span,
+                format!("no default {days}"),
+            )
+            .help(format!(
+                "every day needs a default: widen the dates of a `default`, or add one in force {days} ({whom})"
+            )),
+        );
+    }
+
+    /// The jurisdiction's header, and whether one of its defaults was
+    /// refused (so a gap it leaves is not reported again).
     pub(super) fn check_header(
         &mut self,
+        schema: &Schema,
         j: &ast::Jurisdiction,
         index: &HashMap<&str, usize>,
-    ) -> JurisdictionDef {
+    ) -> (JurisdictionDef, bool) {
         let parent = j
             .extends
             .as_ref()
@@ -130,36 +197,95 @@ impl Checker<'_> {
             }
             reviewed = self.check_date(d).map(|date| (date, d.span));
         }
-        let mut default = None;
-        for (k, d) in j.defaults.iter().enumerate() {
-            if k > 0 {
-                self.push(duplicate(
-                    "`default` is given twice",
-                    d.span,
-                    j.defaults[0].span,
-                    "a jurisdiction has one default",
-                ));
-                continue;
-            }
-            default = Some(DefaultDef {
-                action: d.action.action,
-                cites: d.cites.iter().map(|c| c.value.clone()).collect(),
-                span: d.span,
-            });
-        }
-        JurisdictionDef {
+        let (defaults, bad_default) = self.check_defaults(schema, j);
+        let def = JurisdictionDef {
             code: j.code.name.clone(),
             name: j.name.value.clone(),
             parent,
             reviewed,
             sources: j.sources.iter().map(|s| s.value.clone()).collect(),
-            default,
+            defaults,
             rules: Vec::new(),
             tests: Vec::new(),
             allows: allows(&j.allows),
             span: j.span,
             code_span: j.code.span,
+        };
+        (def, bad_default)
+    }
+
+    /// A jurisdiction's defaults with their dates. Two that apply on a
+    /// common day are refused: E017 when they decide differently (the
+    /// answer would depend on their order), E009 when they decide alike.
+    fn check_defaults(
+        &mut self,
+        schema: &Schema,
+        j: &ast::Jurisdiction,
+    ) -> (Vec<DefaultDef>, bool) {
+        let (lo, hi) = schema.date_range().unwrap_or((i64::MIN, i64::MAX));
+        let mut out: Vec<DefaultDef> = Vec::new();
+        let mut bad = false;
+        for d in &j.defaults {
+            let who = format!("the `default` of `{}`", j.code.name);
+            let Some(days) =
+                self.in_force_days(schema, &who, d.effective.as_ref(), d.until.as_ref())
+            else {
+                bad = true;
+                continue;
+            };
+            let def = DefaultDef {
+                action: d.action.action,
+                cites: d.cites.iter().map(|c| c.value.clone()).collect(),
+                effective: d
+                    .effective
+                    .as_ref()
+                    .and_then(|x| Some((parse_date(&x.text)?.days(), x.span))),
+                until: d
+                    .until
+                    .as_ref()
+                    .and_then(|x| Some((parse_date(&x.text)?.days(), x.span))),
+                days: days.map(|(_, from, to)| (from, to)),
+                span: d.span,
+            };
+            let clash = out
+                .iter()
+                .find_map(|p| Some((p, first_shared_day(p.days, def.days, lo, hi)?)));
+            let Some((prev, day)) = clash else {
+                out.push(def);
+                continue;
+            };
+            bad = true;
+            let on = crate::table::show_date(day);
+            if prev.days.is_none() && def.days.is_none() {
+                self.push(duplicate(
+                    "`default` is given twice",
+                    d.span,
+                    prev.span,
+                    "a jurisdiction has one default",
+                ));
+            } else if prev.action == def.action {
+                self.push(duplicate(
+                    format!("`default` is given twice for {on}"),
+                    d.span,
+                    prev.span,
+                    "a jurisdiction has one default a day: make the dates meet without overlapping (`until` the day before the next `effective`), or merge the two",
+                ));
+            } else {
+                self.push(
+                    err(
+                        Code::Conflict,
+                        format!("two defaults of `{}` apply on {on} and decide differently", j.code.name),
+                        d.span,
+                        format!("decides {}", def.action),
+                    )
+                    .label(prev.span, format!("decides {}", prev.action))
+                    .help(format!(
+                        "both apply when as_of = {on}; a jurisdiction has one default a day: end the earlier one with `until` the day before the later one's `effective`"
+                    )),
+                );
+            }
         }
+        (out, bad)
     }
 
     pub(super) fn check_extends_cycles(

@@ -99,7 +99,9 @@ pub struct JurisdictionDef {
     pub parent: Option<usize>,
     pub reviewed: Option<(Date, Span)>,
     pub sources: Vec<String>,
-    pub default: Option<DefaultDef>,
+    /// Its own defaults: one undated, or dated ones whose ranges do not
+    /// overlap. A day none of them covers falls to the parent's.
+    pub defaults: Vec<DefaultDef>,
     pub rules: Vec<RuleDef>,
     pub tests: Vec<TestDef>,
     /// Suppressed warning codes with their reasons, file-wide.
@@ -112,7 +114,54 @@ pub struct JurisdictionDef {
 pub struct DefaultDef {
     pub action: Action,
     pub cites: Vec<String>,
+    /// First and last day in force (days since 1970-01-01), as written.
+    pub effective: Option<(i64, Span)>,
+    pub until: Option<(i64, Span)>,
+    /// The days it applies on, both included, within the range of
+    /// `as_of`; `None` when it has no dates (every day).
+    pub days: Option<(i64, i64)>,
     pub span: Span,
+}
+
+/// The first run of days in `lo..=hi` that none of `ranges` covers (each
+/// `None` meaning every day), or `None` when they cover it all.
+pub fn first_gap(
+    given: impl IntoIterator<Item = Option<(i64, i64)>>,
+    lo: i64,
+    hi: i64,
+) -> Option<(i64, i64)> {
+    let mut ranges: Vec<(i64, i64)> = Vec::new();
+    for r in given {
+        match r {
+            None => return None,
+            Some(r) => ranges.push(r),
+        }
+    }
+    ranges.sort_unstable();
+    let mut next = lo;
+    for (a, b) in ranges {
+        if a > next {
+            return Some((next, (a - 1).min(hi)));
+        }
+        if b >= hi {
+            return None;
+        }
+        next = next.max(b + 1);
+    }
+    (next <= hi).then_some((next, hi))
+}
+
+/// The first day two date ranges (`None`: every day of `lo..=hi`) share.
+pub fn first_shared_day(
+    a: Option<(i64, i64)>,
+    b: Option<(i64, i64)>,
+    lo: i64,
+    hi: i64,
+) -> Option<i64> {
+    let (a0, a1) = a.unwrap_or((lo, hi));
+    let (b0, b1) = b.unwrap_or((lo, hi));
+    let (from, to) = (a0.max(b0), a1.min(b1));
+    (from <= to).then_some(from)
 }
 
 pub use crate::table::Duration;
@@ -212,6 +261,14 @@ impl Schema {
     pub fn fact_index(&self, name: &str) -> Option<usize> {
         self.facts.iter().position(|f| f.name == name)
     }
+    /// The range of the date fact (`as_of`), when the schema has one.
+    pub fn date_range(&self) -> Option<(i64, i64)> {
+        let f = self.fact_index(crate::table::DATE_FACT)?;
+        match self.facts[f].ty {
+            FactType::Date { lo, hi } => Some((lo, hi)),
+            _ => None,
+        }
+    }
     pub fn recipients(&self) -> &EnumDef {
         &self.enums[self.recipient]
     }
@@ -258,10 +315,59 @@ impl Program {
             .iter()
             .position(|j| j.code.eq_ignore_ascii_case(code))
     }
-    /// The effective `default` of a jurisdiction: the nearest in its chain.
-    pub fn default_of(&self, j: usize) -> Option<(usize, &DefaultDef)> {
-        self.chain(j)
-            .into_iter()
-            .find_map(|c| self.jurisdictions[c].default.as_ref().map(|d| (c, d)))
+    /// The defaults a jurisdiction falls back on, in the order they are
+    /// tried: its own, then its parent's, up the chain, each jurisdiction's
+    /// by first day. Those after an undated one can never apply and are
+    /// left out.
+    pub fn defaults_of(&self, j: usize) -> Vec<(usize, &DefaultDef)> {
+        let mut out = Vec::new();
+        for c in self.chain(j) {
+            let mut own: Vec<&DefaultDef> = self.jurisdictions[c].defaults.iter().collect();
+            own.sort_by_key(|d| d.days.map(|(lo, _)| lo));
+            for d in own {
+                out.push((c, d));
+                if d.days.is_none() {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+    /// The first run of days on which no default of `j`'s chain applies
+    /// (over the range of `as_of`; without a date fact, over every day),
+    /// or `None` when every day has one.
+    pub fn default_gap(&self, j: usize) -> Option<(i64, i64)> {
+        let (lo, hi) = self.schema.date_range().unwrap_or((i64::MIN, i64::MAX));
+        let defaults = self.defaults_of(j);
+        if defaults.is_empty() {
+            return Some((lo, hi));
+        }
+        first_gap(defaults.iter().map(|(_, d)| d.days), lo, hi)
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn gaps_between_date_ranges() {
+        // Ranges that meet leave no gap, in any order.
+        assert_eq!(first_gap([Some((5, 9)), Some((0, 4))], 0, 9), None);
+        assert_eq!(first_gap([Some((0, 3)), Some((5, 9))], 0, 9), Some((4, 4)));
+        assert_eq!(first_gap([Some((2, 9))], 0, 9), Some((0, 1)));
+        assert_eq!(first_gap([Some((0, 7))], 0, 9), Some((8, 9)));
+        // Overlaps and ranges past the domain are fine; an undated
+        // default covers everything.
+        assert_eq!(first_gap([Some((0, 6)), Some((3, 20))], 0, 9), None);
+        assert_eq!(first_gap([Some((0, 3)), None], 0, 9), None);
+        assert_eq!(first_gap([], 0, 9), Some((0, 9)));
+        assert_eq!(
+            first_gap([Some((i64::MIN, i64::MAX))], i64::MIN, i64::MAX),
+            None
+        );
+        assert_eq!(first_shared_day(Some((0, 4)), Some((4, 9)), 0, 9), Some(4));
+        assert_eq!(first_shared_day(Some((0, 3)), Some((4, 9)), 0, 9), None);
+        assert_eq!(first_shared_day(None, Some((4, 9)), 0, 9), Some(4));
     }
 }

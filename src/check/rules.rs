@@ -82,9 +82,26 @@ impl Checker<'_> {
     /// A rule's `effective` and `until` as one more condition on the
     /// schema's date fact, so every analysis sees dates as an interval.
     fn in_force(&mut self, schema: &Schema, r: &ast::Rule, cond: Cond) -> Option<Cond> {
-        let dates: Vec<&ast::DateLit> = r.effective.iter().chain(r.until.iter()).collect();
-        let Some(&first) = dates.first() else {
-            return Some(cond);
+        let who = format!("rule `{}`", r.name.name);
+        match self.in_force_days(schema, &who, r.effective.as_ref(), r.until.as_ref())? {
+            None => Some(cond),
+            Some((f, from, to)) => Some(Cond::All(vec![cond, Cond::Atom(f, Set::Range(from, to))])),
+        }
+    }
+
+    /// The days from `effective` to `until` (both included) of a rule or
+    /// default (`who`), as the date fact and a range inside its domain:
+    /// `Some(None)` without dates, `None` after an error (E026 without a
+    /// date fact, E008 outside its range, E019 when `until` comes first).
+    pub(super) fn in_force_days(
+        &mut self,
+        schema: &Schema,
+        who: &str,
+        effective: Option<&ast::DateLit>,
+        until: Option<&ast::DateLit>,
+    ) -> Option<Option<(usize, i64, i64)>> {
+        let Some(first) = effective.or(until) else {
+            return Some(None);
         };
         let Some(f) = schema
             .fact_index(crate::table::DATE_FACT)
@@ -93,7 +110,7 @@ impl Checker<'_> {
             self.push(
                 err(
                     Code::NoDateFact,
-                    format!("rule `{}` has a date but the schema has no `as_of: date` fact", r.name.name),
+                    format!("{who} has a date but the schema has no `as_of: date` fact"),
                     first.span,
                     "a date with nothing to compare it with",
                 )
@@ -124,17 +141,17 @@ impl Checker<'_> {
             }
             Some(v)
         };
-        let from = bound(r.effective.as_ref(), lo);
-        let to = bound(r.until.as_ref(), hi);
+        let from = bound(effective, lo);
+        let to = bound(until, hi);
         let (from, to) = (from?, to?);
         if from > to {
-            let (e, u) = (r.effective.as_ref()?, r.until.as_ref()?);
+            let (e, u) = (effective?, until?);
             self.push(
                 err(
                     Code::InvalidRange,
                     format!(
-                        "rule `{}` ends ({}) before it takes effect ({})",
-                        r.name.name, u.text, e.text
+                        "{who} ends ({}) before it takes effect ({})",
+                        u.text, e.text
                     ),
                     e.span.to(u.span),
                     "never in force",
@@ -143,7 +160,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        Some(Cond::All(vec![cond, Cond::Atom(f, Set::Range(from, to))]))
+        Some(Some((f, from, to)))
     }
 
     pub(super) fn check_recipients(

@@ -201,7 +201,14 @@ fn compile_one(
             });
         }
     }
-    if let Some((dj, d)) = program.default_of(j) {
+    // The defaults, in the order they are tried: each dated one tests the
+    // date. When together they cover every day, the last one needs no
+    // test (a day that reaches it is one of its own), so the table still
+    // ends with a row that always matches.
+    let date = schema.fact_index(crate::table::DATE_FACT);
+    let defaults = program.defaults_of(j);
+    let total = program.default_gap(j).is_none();
+    for (k, &(dj, d)) in defaults.iter().enumerate() {
         let owner = &program.jurisdictions[dj];
         outcomes.push(Outcome {
             rule: format!("{}.default", owner.code),
@@ -217,11 +224,23 @@ fn compile_one(
             file: sources.get(d.span.file).name.clone(),
             line: sources.line(d.span),
             condition: String::new(),
-            effective: None,
-            until: None,
+            effective: d.effective.map(|(x, _)| x),
+            until: d.until.map(|(x, _)| x),
         });
+        let last = k + 1 == defaults.len();
+        let tests = match (d.days, date) {
+            (Some((lo, hi)), Some(f))
+                if !(last && total) && Set::Range(lo, hi) != schema.domain(f) =>
+            {
+                vec![Test {
+                    col: f as u32,
+                    set: Set::Range(lo, hi),
+                }]
+            }
+            _ => Vec::new(),
+        };
         rows.push(Row {
-            tests: Vec::new(),
+            tests,
             outcome: (outcomes.len() - 1) as u32,
         });
     }

@@ -62,8 +62,13 @@ pub fn text_changes(old: &Program, new: &Program, new_sources: &Sources) -> Vec<
             n.reviewed.map_or_else(|| here.clone(), |(_, s)| at(s)),
         );
         let mut lists: Vec<List> = vec![(None, "source", &o.sources, &n.sources, here.clone())];
-        if let (Some(od), Some(nd)) = (&o.default, &n.default) {
-            lists.push((Some(format!("{code}.default")), "citation", &od.cites, &nd.cites, at(nd.span)));
+        // Defaults are paired by their dates: one whose dates changed
+        // decides on other days, which the decision diff shows.
+        for nd in &n.defaults {
+            let dates = |d: &crate::check::DefaultDef| (d.effective.map(|x| x.0), d.until.map(|x| x.0));
+            if let Some(od) = o.defaults.iter().find(|od| dates(od) == dates(nd)) {
+                lists.push((Some(format!("{code}.default")), "citation", &od.cites, &nd.cites, at(nd.span)));
+            }
         }
         for nr in &n.rules {
             let Some(or) = o.rules.iter().find(|r| r.name == nr.name) else {

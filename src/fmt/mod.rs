@@ -216,15 +216,15 @@ impl Printer {
         }
         for d in &j.defaults {
             self.comments_before(d.span.start, ind);
-            let cites: Vec<String> = d
-                .cites
-                .iter()
-                .map(|c| format!("cite {}", quote(&c.value)))
-                .collect();
-            self.line(
-                ind,
-                &format!("default {} {}", d.action.action, cites.join(" ")),
-            );
+            // As in a rule: the dates right after the decision.
+            let mut words = vec![format!("default {}", d.action.action)];
+            for (word, date) in [("effective", &d.effective), ("until", &d.until)] {
+                if let Some(date) = date {
+                    words.push(format!("{word} {}", date.text));
+                }
+            }
+            words.extend(d.cites.iter().map(|c| format!("cite {}", quote(&c.value))));
+            self.line(ind, &words.join(" "));
         }
         for a in &j.allows {
             self.comments_before(a.span.start, ind);

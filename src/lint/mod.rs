@@ -242,7 +242,8 @@ fn unused(program: &Program, out: &mut Vec<Diagnostic>) {
 }
 
 /// W005: own rules that decide none of their jurisdiction's tests; W009
-/// instead when such a rule is no longer in force.
+/// instead when such a rule is no longer in force, and for a dated
+/// default that ended and that no test reaches.
 fn untested(program: &Program, tables: &Tables, opts: &Options, out: &mut Vec<Diagnostic>) {
     let today = opts.today.days();
     let results = crate::policy_tests::run(program, tables);
@@ -256,7 +257,33 @@ fn untested(program: &Program, tables: &Tables, opts: &Options, out: &mut Vec<Di
                 .map(|rule| (r.jurisdiction.as_str(), rule))
         })
         .collect();
+    // Defaults share one name, so a test pins a dated one by the dates of
+    // the outcome it reached.
+    let defaults_decided: HashSet<(&str, Option<i64>, Option<i64>)> = results
+        .iter()
+        .filter_map(|r| {
+            let table = tables.get(&r.jurisdiction)?;
+            let o = &table.outcomes[table.rows.get(r.row?)?.outcome as usize];
+            (o.jurisdiction == r.jurisdiction && o.rule.ends_with(".default"))
+                .then_some((r.jurisdiction.as_str(), o.effective, o.until))
+        })
+        .collect();
     for j in &program.jurisdictions {
+        for d in &j.defaults {
+            let key = (j.code.as_str(), d.effective.map(|x| x.0), d.until.map(|x| x.0));
+            let Some((until, span)) = d.until.filter(|(u, _)| *u < today) else {
+                continue;
+            };
+            if defaults_decided.contains(&key) {
+                continue;
+            }
+            let ended = crate::table::show_date(until);
+            out.push(
+                Diagnostic::new(Code::ExpiredRule, format!("the default of `{}` ended on {ended} and no test exercises it", j.code))
+                    .label(span, "no longer in force")
+                    .help(format!("archive it if questions about the time up to {ended} no longer matter, or add a `test` with `as_of` on or before {ended} that the default decides (`by default`)")),
+            );
+        }
         for r in &j.rules {
             let id = format!("{}.{}", j.code, r.name);
             if decided.contains(&(j.code.as_str(), id.as_str())) {
@@ -318,14 +345,19 @@ fn changed_since_review(program: &Program, opts: &Options, out: &mut Vec<Diagnos
         let Some((reviewed, reviewed_span)) = j.reviewed else {
             continue; // W006 already asks for a review
         };
-        for r in &j.rules {
-            let Some((effective, span)) = r.effective else {
+        let changes = j
+            .rules
+            .iter()
+            .map(|r| (format!("`{}.{}`", j.code, r.name), r.effective))
+            .chain(j.defaults.iter().map(|d| (format!("the default of `{}`", j.code), d.effective)));
+        for (what, effective) in changes {
+            let Some((effective, span)) = effective else {
                 continue;
             };
             if reviewed.days() < effective && effective <= today {
                 let day = crate::table::show_date(effective);
                 out.push(
-                    Diagnostic::new(Code::ReviewBeforeChange, format!("`{}` was last reviewed {reviewed}, before `{}.{}` took effect on {day}", j.code, j.code, r.name))
+                    Diagnostic::new(Code::ReviewBeforeChange, format!("`{}` was last reviewed {reviewed}, before {what} took effect on {day}", j.code))
                         .label(reviewed_span, "reviewed before the change")
                         .label(span, "took effect after the review")
                         .help("re-read the sources to confirm the change took effect as written, then set `reviewed` to the date of that review"),
@@ -335,16 +367,19 @@ fn changed_since_review(program: &Program, opts: &Options, out: &mut Vec<Diagnos
     }
 }
 
-/// Rules whose `effective` day is after `today`: `check` lists them.
+/// Rules and defaults whose `effective` day is after `today`: `check`
+/// lists them.
 pub fn upcoming(program: &Program, today: Date) -> Vec<(String, i64)> {
     let today = today.days();
     let mut out: Vec<(String, i64)> = program
         .jurisdictions
         .iter()
         .flat_map(|j| {
-            j.rules.iter().filter_map(move |r| {
-                let (d, _) = r.effective?;
-                (d > today).then(|| (format!("{}.{}", j.code, r.name), d))
+            let rules = j.rules.iter().map(move |r| (format!("{}.{}", j.code, r.name), r.effective));
+            let defaults = j.defaults.iter().map(move |d| (format!("{}.default", j.code), d.effective));
+            rules.chain(defaults).filter_map(move |(name, effective)| {
+                let (d, _) = effective?;
+                (d > today).then_some((name, d))
             })
         })
         .collect();

@@ -165,9 +165,31 @@ fn context(before: &str) -> (Context, Option<String>) {
     };
     let ctx = match ctx {
         Context::Keywords(Some(b)) if b == "schema" && is(back(2), "fact") => Context::Types,
+        // After `default ACTION ...`: its clauses, or the next item.
+        Context::Keywords(Some(b)) if b == "jurisdiction" && in_default(&toks) => {
+            Context::Keywords(Some("default".into()))
+        }
         c => c,
     };
     (ctx, jur)
+}
+
+/// Is the last item begun in the jurisdiction a `default` (its clauses
+/// may follow)?
+fn in_default(toks: &[Tok]) -> bool {
+    for t in toks.iter().rev() {
+        match t {
+            Tok::Word(w) if w == "default" => return true,
+            Tok::Word(w)
+                if ["reviewed", "source", "allow", "rule", "test"].contains(&w.as_str()) =>
+            {
+                return false
+            }
+            Tok::Punct("{" | "}") => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Inside a list or after a comma: walk back to what opened it.
@@ -395,8 +417,13 @@ fn block_keywords(block: Option<&str>) -> Vec<CompletionItem> {
             out
         }
         Some("schema") => keywords(&["enum", "fact"]),
-        Some("jurisdiction") => {
-            let mut out = keywords(&["reviewed", "source", "default", "allow"]);
+        Some(b @ ("jurisdiction" | "default")) => {
+            let mut out = if b == "default" {
+                keywords(&["effective", "until", "cite"])
+            } else {
+                Vec::new()
+            };
+            out.extend(keywords(&["reviewed", "source", "default", "allow"]));
             out.push(snippet(
                 "rule",
                 "a rule with its condition, decision and citation",
@@ -532,5 +559,32 @@ mod tests {
         );
         assert_eq!(ctx("schema {\n  fact x: "), Context::Types);
         assert_eq!(ctx(""), Context::Keywords(None));
+    }
+
+    #[test]
+    fn a_default_takes_its_dates_and_citations() {
+        let head = "jurisdiction US \"F\" {\n  default may_disclose ";
+        assert_eq!(ctx(head), Context::Keywords(Some("default".into())));
+        assert_eq!(
+            ctx(&format!("{head}effective 2019-07-01 ")),
+            Context::Keywords(Some("default".into()))
+        );
+        let words: Vec<String> = block_keywords(Some("default"))
+            .into_iter()
+            .map(|i| i.label)
+            .collect();
+        for w in ["effective", "until", "cite", "rule", "test"] {
+            assert!(words.iter().any(|x| x == w), "{w} missing from {words:?}");
+        }
+        // Another item ends the default.
+        assert_eq!(
+            ctx(&format!("{head}cite \"x\"\n  source \"y\"\n  ")),
+            Context::Keywords(Some("jurisdiction".into()))
+        );
+        let words: Vec<String> = block_keywords(Some("jurisdiction"))
+            .into_iter()
+            .map(|i| i.label)
+            .collect();
+        assert!(!words.iter().any(|x| x == "effective"), "{words:?}");
     }
 }

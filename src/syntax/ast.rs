@@ -145,6 +145,10 @@ pub struct DateLit {
 pub struct Default {
     pub action: ActionLit,
     pub cites: Vec<Str>,
+    /// The first day in force (`effective DATE`).
+    pub effective: Option<DateLit>,
+    /// The last day in force (`until DATE`).
+    pub until: Option<DateLit>,
     pub span: Span,
 }
 

@@ -464,12 +464,23 @@ impl Lower {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let action = self.lower_action(inner.next().expect("lower_default: action"));
-        let cites = inner.map(|c| self.lower_string(first(c))).collect();
-        Default {
+        let mut d = Default {
             action,
-            cites,
+            cites: Vec::new(),
+            effective: None,
+            until: None,
             span,
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::cite => d.cites.push(self.lower_string(first(p))),
+                Rule::effective | Rule::until => {
+                    self.lower_in_force("`default`", p, &mut d.effective, &mut d.until)
+                }
+                other => unreachable!("lower_default: unexpected {other:?}"),
+            }
         }
+        d
     }
 
     fn lower_allow(&mut self, pair: Pair<Rule>) -> Allow {
@@ -509,36 +520,40 @@ impl Lower {
                 Rule::unverified => rule.unverified = Some(self.lower_string(first(p))),
                 Rule::allow => rule.allows.push(self.lower_allow(p)),
                 Rule::effective | Rule::until => {
-                    let kind = p.as_rule();
-                    let date = self.lower_date(first(p));
-                    let slot = if kind == Rule::effective {
-                        &mut rule.effective
-                    } else {
-                        &mut rule.until
-                    };
-                    if let Some(prev) = slot {
-                        let word = if kind == Rule::effective {
-                            "effective"
-                        } else {
-                            "until"
-                        };
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::Duplicate,
-                                format!("rule `{}` says `{word}` twice", rule.name.name),
-                            )
-                            .label(date.span, "second date")
-                            .label(prev.span, "first date")
-                            .help("a rule has one date range; write each version of a provision as its own rule"),
-                        );
-                    } else {
-                        *slot = Some(date);
-                    }
+                    let who = format!("rule `{}`", rule.name.name);
+                    self.lower_in_force(&who, p, &mut rule.effective, &mut rule.until);
                 }
                 other => unreachable!("lower_rule: unexpected {other:?}"),
             }
         }
         rule
+    }
+
+    /// `effective DATE` or `until DATE` of a rule or a default (`who`); a
+    /// clause given twice is reported (E009) and the first one kept.
+    fn lower_in_force(
+        &mut self,
+        who: &str,
+        p: Pair<Rule>,
+        effective: &mut Option<DateLit>,
+        until: &mut Option<DateLit>,
+    ) {
+        let kind = p.as_rule();
+        let date = self.lower_date(first(p));
+        let (word, slot) = if kind == Rule::effective {
+            ("effective", effective)
+        } else {
+            ("until", until)
+        };
+        match slot {
+            Some(prev) => self.diags.push(
+                Diagnostic::new(Code::Duplicate, format!("{who} says `{word}` twice"))
+                    .label(date.span, "second date")
+                    .label(prev.span, "first date")
+                    .help("a rule or default has one date range; write each version of a provision as its own rule or default"),
+            ),
+            None => *slot = Some(date),
+        }
     }
 
     /// Shared by `then` and `expect`: action, recipients, deadline.

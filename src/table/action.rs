@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The four actions, strongest first.
+/// The four actions, strongest first. Deliberately exhaustive: a caller
+/// acts on the action, and a fifth one would change what every answer
+/// means, so it would be a breaking change, not a silent addition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
