@@ -1,8 +1,3 @@
-// Answers, the server and the compiler allocate many small strings; glibc's
-// malloc serves them slowly, worst across the server's threads.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     mandate::cli::configure_terminal();
     // Standard output is not locked for the whole run: `mandate lsp`
