@@ -154,7 +154,8 @@ impl Prepared {
 
     /// Back to the schema defaults, then give `facts`: [`Prepared::reset`]
     /// and [`Prepared::set`] in one call, which a service deciding from a
-    /// list of typed facts should prefer (the slots stay in registers).
+    /// list of typed facts should prefer (the slots' address is loaded
+    /// once, not again after every store).
     #[inline]
     pub fn assign(&mut self, facts: &[(FactKey, Encoded)]) {
         let slots = self.slots.as_mut_slice();
