@@ -600,7 +600,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 }
 
 /// Set up diagnostics for the terminal the binary writes to (colour,
-/// ASCII); see [`terminal::configure`].
+/// ASCII): colour only on a terminal and without `NO_COLOR`, ASCII only
+/// when `TERM=dumb`.
 pub fn configure_terminal() {
     terminal::configure();
 }

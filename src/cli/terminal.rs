@@ -108,7 +108,7 @@ pub fn version() -> &'static str {
 
 /// Set how diagnostics are drawn for this process, from the terminal it
 /// writes to: colour only on a terminal and without `NO_COLOR`
-/// (https://no-color.org), ASCII only when `TERM=dumb`. Called by the
+/// (<https://no-color.org>), ASCII only when `TERM=dumb`. Called by the
 /// binary, never by tests, so snapshots stay plain.
 pub fn configure() {
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
