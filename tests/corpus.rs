@@ -146,3 +146,50 @@ fn every_state_tests_its_child_age_boundary() {
         );
     }
 }
+
+/// docs/sources.md gives each jurisdiction's rule and unverified counts and
+/// names every unverified rule: when a mark is cleared or added, the page
+/// that says what remains unverified and why changes with it.
+#[test]
+fn sources_md_counts_and_names_every_unverified_rule() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let t = tables();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sources.md"))
+        .expect("docs/sources.md");
+    let mut rules: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut unverified: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for o in t.tables.iter().flat_map(|table| &table.outcomes) {
+        let Some((code, name)) = o.rule.split_once('.') else {
+            continue;
+        };
+        if code == "US" || name == "default" {
+            continue;
+        }
+        rules.entry(code).or_default().insert(name);
+        if o.unverified.is_some() {
+            unverified.entry(code).or_default().insert(name);
+        }
+    }
+    for code in CODES {
+        let start = doc
+            .find(&format!("\n### {code} "))
+            .unwrap_or_else(|| panic!("docs/sources.md has no section for {code}"));
+        let rest = &doc[start + 1..];
+        let section = &rest[..rest[4..].find("\n### ").map_or(rest.len(), |e| e + 4)];
+        // Lines are wrapped anywhere: compare with single spaces.
+        let section = section.split_whitespace().collect::<Vec<_>>().join(" ");
+        let n = rules.get(code).map_or(0, BTreeSet::len);
+        let u = unverified.get(code).map_or(0, BTreeSet::len);
+        let counts = format!(" {n} rule{}, {u} unverified", if n == 1 { "" } else { "s" });
+        assert!(
+            section.contains(&counts),
+            "docs/sources.md, {code}: the counts should read `{counts}`"
+        );
+        for name in unverified.get(code).into_iter().flatten() {
+            assert!(
+                section.contains(&format!("`{name}`")),
+                "docs/sources.md, {code}: `{name}` is unverified but not listed"
+            );
+        }
+    }
+}
