@@ -309,7 +309,7 @@ fn check_lists_rules_that_take_effect_later_and_deny_warnings_ignores_the_calend
     assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
     assert!(
         r.out
-            .contains("1 rule(s) take effect later: FL.future on 2030-01-01"),
+            .contains("in force later (1): FL.future from 2030-01-01"),
         "{}",
         r.out
     );
@@ -317,7 +317,7 @@ fn check_lists_rules_that_take_effect_later_and_deny_warnings_ignores_the_calend
     // a warning, and a failure only when asked for by name.
     let r = run(&["check", &d, "--today", "2031-01-01"]);
     assert!(r.out.contains("W010"), "{}", r.out);
-    assert!(!r.out.contains("take effect later"), "{}", r.out);
+    assert!(!r.out.contains("in force later"), "{}", r.out);
     assert_eq!(r.exit, Exit::Ok, "{}", r.out);
     let r = run(&["check", &d, "--today", "2031-01-01", "--deny", "W010"]);
     assert_eq!(r.exit, Exit::Findings, "{}", r.out);
@@ -465,7 +465,7 @@ fn diff_between_and_check_see_dated_defaults() {
     assert_eq!(r.exit, Exit::Ok, "{}{}", r.out, r.err);
     assert!(
         r.out
-            .contains("1 rule(s) take effect later: US.default on 2003-04-14"),
+            .contains("in force later (1): US.default from 2003-04-14"),
         "{}",
         r.out
     );

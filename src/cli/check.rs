@@ -77,14 +77,10 @@ pub fn check(a: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                 if !later.is_empty() {
                     let list: Vec<String> = later
                         .iter()
-                        .map(|(rule, d)| format!("{rule} on {}", crate::table::show_date(*d)))
+                        .map(|(rule, d)| format!("{rule} from {}", crate::table::show_date(*d)))
                         .collect();
-                    writeln!(
-                        out,
-                        "{} rule(s) take effect later: {}",
-                        later.len(),
-                        list.join(", ")
-                    )?;
+                    // Rules and dated defaults alike.
+                    writeln!(out, "in force later ({}): {}", later.len(), list.join(", "))?;
                 }
             }
             writeln!(out, "{}", corpus_line(&origin, hash.as_deref()))?;
