@@ -35,11 +35,22 @@ impl Server {
 
     /// (status, headers, body)
     fn request(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, String) {
+        self.request_as(method, path, "application/json", body)
+    }
+
+    /// The same, with another `Content-Type` (what `curl -d` sends, say).
+    fn request_as(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> (u16, String, String) {
         let mut s = TcpStream::connect(&self.addr).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(20)))
             .expect("timeout");
         let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             self.addr,
             body.len()
         );
@@ -178,6 +189,17 @@ fn the_json_api_answers_and_refuses_in_json() {
     assert_eq!(v["needs"], serde_json::json!(["victim_age"]));
     let (code, v) = s.json("POST", "/v1/decide", "not json");
     assert_eq!(code, 400, "{v}");
+    // `curl -d '{...}'`, as the docs show it, sends a form content type:
+    // the body is JSON all the same.
+    let (code, _, body) = s.request_as(
+        "POST",
+        "/v1/decide",
+        "application/x-www-form-urlencoded",
+        br#"{"jurisdictions":["CA"],"facts":{"concern":"child_abuse","victim_age":10}}"#,
+    );
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains(r#""action":"must_report""#), "{body}");
+    assert!(body.contains("11166"), "cites the statute: {body}");
     let big = format!(
         r#"{{"jurisdictions": ["CA"], "pad": "{}"}}"#,
         "a".repeat(70_000)

@@ -9,8 +9,8 @@ mod openapi;
 mod page;
 
 use crate::api::{DecideError, Facts, FactsError, Next, Policies, DISCLAIMER};
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -215,14 +215,36 @@ fn decide_error(e: DecideError) -> Response {
     }
 }
 
-fn rejection(r: JsonRejection) -> Response {
-    let status = r.status();
-    let help = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        "send at most 64 KiB"
-    } else {
-        "send a JSON object; /v1/openapi.json describes every body"
-    };
-    error(status, r.body_text(), help, None)
+/// A JSON request body, whatever its `Content-Type`: `curl -d` sends
+/// `application/x-www-form-urlencoded`, and insisting on the JSON type
+/// would protect nothing here (no cookies; a request changes and stores
+/// nothing).
+struct JsonBody<T>(T);
+
+const BODY_HELP: &str = "send a JSON object; /v1/openapi.json describes every body";
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            let status = r.status();
+            let help = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "send at most 64 KiB"
+            } else {
+                BODY_HELP
+            };
+            error(status, r.body_text(), help, None)
+        })?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            error(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not the JSON expected: {e}"),
+                BODY_HELP,
+                None,
+            )
+        })
+    }
 }
 
 async fn jurisdictions(State(p): Shared) -> Response {
@@ -243,11 +265,7 @@ struct DecideBody {
     explain: bool,
 }
 
-async fn decide(State(p): Shared, body: Result<Json<DecideBody>, JsonRejection>) -> Response {
-    let Json(body) = match body {
-        Ok(b) => b,
-        Err(r) => return rejection(r),
-    };
+async fn decide(State(p): Shared, JsonBody(body): JsonBody<DecideBody>) -> Response {
     if body.jurisdictions.is_empty() || body.jurisdictions.len() > 60 {
         return error(
             StatusCode::BAD_REQUEST,
@@ -285,11 +303,7 @@ struct NextBody {
     facts: Facts,
 }
 
-async fn next_question(State(p): Shared, body: Result<Json<NextBody>, JsonRejection>) -> Response {
-    let Json(body) = match body {
-        Ok(b) => b,
-        Err(r) => return rejection(r),
-    };
+async fn next_question(State(p): Shared, JsonBody(body): JsonBody<NextBody>) -> Response {
     match p.next_question(&body.jurisdiction, &body.facts) {
         Ok(n @ Next::Question(_)) | Ok(n @ Next::Answer(_)) => answer_json(&n),
         Err(e) => decide_error(e),
