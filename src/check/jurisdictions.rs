@@ -345,6 +345,34 @@ impl Checker<'_> {
         parsed
     }
 
+    /// A valid date inside the range of fact `name` (`lo..=hi`, in days),
+    /// as a day number; reported as invalid or out of range otherwise.
+    pub(super) fn check_date_within(
+        &mut self,
+        d: &ast::DateLit,
+        name: &str,
+        lo: i64,
+        hi: i64,
+    ) -> Option<i64> {
+        let v = self.check_date(d)?.days();
+        if v < lo || v > hi {
+            let (a, b) = (crate::table::show_date(lo), crate::table::show_date(hi));
+            self.push(
+                err(
+                    Code::OutOfRange,
+                    format!("`{}` is outside the range of `{name}` ({a}..={b})", d.text),
+                    d.span,
+                    "out of range",
+                )
+                .help(format!(
+                    "use a date from {a} to {b}, or widen the range of `{name}` in the schema"
+                )),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
     pub(super) fn check_duration(&mut self, d: &ast::DurationLit) -> Option<Duration> {
         let base = self.check_one_duration(d);
         let Some(limit) = &d.at_most else {

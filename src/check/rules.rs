@@ -122,24 +122,10 @@ impl Checker<'_> {
             return None;
         };
         let mut bound = |d: Option<&ast::DateLit>, edge: i64| -> Option<i64> {
-            let Some(d) = d else { return Some(edge) };
-            let v = self.check_date(d)?.days();
-            if v < lo || v > hi {
-                let (a, b) = (crate::table::show_date(lo), crate::table::show_date(hi));
-                self.push(
-                    err(
-                        Code::OutOfRange,
-                        format!("`{}` is outside the range of `as_of` ({a}..={b})", d.text),
-                        d.span,
-                        "out of range",
-                    )
-                    .help(format!(
-                        "use a date from {a} to {b}, or widen the range of `as_of` in the schema"
-                    )),
-                );
-                return None;
+            match d {
+                Some(d) => self.check_date_within(d, crate::table::DATE_FACT, lo, hi),
+                None => Some(edge),
             }
-            Some(v)
         };
         let from = bound(effective, lo);
         let to = bound(until, hi);

@@ -190,28 +190,7 @@ impl Checker<'_> {
                 }
             }
             (FactType::Date { lo, hi }, Literal::Date(d)) => {
-                let v = self.check_date(d)?.days();
-                if v < lo || v > hi {
-                    let (a, b) = (crate::table::show_date(lo), crate::table::show_date(hi));
-                    self.push(
-                        err(
-                            Code::OutOfRange,
-                            format!(
-                                "`{}` is outside the range of `{}` ({a}..={b})",
-                                d.text, fact.name
-                            ),
-                            d.span,
-                            "out of range",
-                        )
-                        .help(format!(
-                            "use a date from {a} to {b}, or widen the range of `{}` in the schema",
-                            fact.name
-                        )),
-                    );
-                    None
-                } else {
-                    Some(v)
-                }
+                self.check_date_within(d, &fact.name, lo, hi)
             }
             (FactType::Enum(e), Literal::Name(id)) => {
                 let en = &enums[e];
