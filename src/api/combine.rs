@@ -95,18 +95,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
         }
     }
     let codes: Vec<String> = answers.iter().map(|a| a.jurisdiction.clone()).collect();
-    let summary = if let ([one], true) = (acting.as_slice(), conflicts.is_empty()) {
-        // One jurisdiction acts: the merged duty is its duty, in its words.
-        one.summary.clone()
-    } else if conflicts.is_empty() {
-        words::sentence(
-            action,
-            &to,
-            any_of,
-            within.as_ref(),
-            written_within.as_ref(),
-        )
-    } else {
+    let summary = if !conflicts.is_empty() {
         format!(
             "The jurisdictions disagree: {}.",
             answers
@@ -114,6 +103,17 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
                 .map(|a| format!("{} says {}", a.jurisdiction, a.action))
                 .collect::<Vec<_>>()
                 .join("; ")
+        )
+    } else if let [one] = acting.as_slice() {
+        // One jurisdiction acts: the merged duty is its duty, in its words.
+        one.summary.clone()
+    } else {
+        words::sentence(
+            action,
+            &to,
+            any_of,
+            within.as_ref(),
+            written_within.as_ref(),
         )
     };
     Combined {
