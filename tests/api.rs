@@ -188,7 +188,7 @@ fn the_hot_path_agrees_with_decide() {
                     let full = p.decide(&j.code, &facts).expect("decides");
                     assert_eq!(
                         fast.rule(),
-                        full.rule,
+                        &*full.rule,
                         "{} {concern} {age} {serious}",
                         j.code
                     );
@@ -434,7 +434,7 @@ fn a_practicable_deadline_is_typed_and_combines_without_hiding_a_duty() {
         .with("concern", "danger_to_others")
         .with("threat_serious", true);
     let ny = p.decide("NY", &threat).expect("decides");
-    assert_eq!(ny.rule, "NY.safe_act_report");
+    assert_eq!(&*ny.rule, "NY.safe_act_report");
     let within = ny.within.as_ref().expect("a deadline");
     assert_eq!(within.deadline(), Deadline::Practicable);
     assert_eq!(within.hours(), None);

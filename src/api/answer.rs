@@ -4,6 +4,7 @@
 use super::facts::FactsError;
 use crate::table::{Action, Duration, Outcome, Trace};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The one sentence every output carries.
 pub const DISCLAIMER: &str = "mandate informs; it is not legal advice. Check the cited law and consult counsel or your licensing board before acting.";
@@ -11,20 +12,24 @@ pub const DISCLAIMER: &str = "mandate informs; it is not legal advice. Check the
 /// The answer for one jurisdiction: what to do, to whom, by when, under
 /// which law, and on which facts. `decide --format json` prints exactly
 /// this.
+///
+/// The texts that come from the rule (its sentence, recipients, citations,
+/// notes) are shared with the loaded tables (`Arc`), so a busy server
+/// copies none of them per answer; they read as `&str` and `&[String]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {
     /// The jurisdiction's code, e.g. `CA`.
-    pub jurisdiction: String,
+    pub jurisdiction: Arc<str>,
     /// Its name, e.g. `California`.
-    pub name: String,
+    pub name: Arc<str>,
     /// The answer in one plain sentence: "You must report this to child
     /// protective services and law enforcement: immediately, and in
     /// writing within 36 hours."
-    pub summary: String,
+    pub summary: Arc<str>,
     /// What the law says to do.
     pub action: Action,
     /// Recipients, as schema names.
-    pub to: Vec<String>,
+    pub to: Arc<[String]>,
     /// Whether any one recipient suffices (`true`) or every one is
     /// required (`false`).
     pub any_of: bool,
@@ -33,15 +38,15 @@ pub struct Answer {
     /// Deadline of the written follow-up.
     pub written_within: Option<Duration>,
     /// The statutes and regulations the deciding rule encodes.
-    pub citations: Vec<String>,
+    pub citations: Arc<[String]>,
     /// The deciding rule, e.g. `CA.child_abuse`, or `US.default`.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Guidance attached to the rule.
-    pub notes: Vec<String>,
+    pub notes: Arc<[String]>,
     /// Why the rule's source is uncertain, when it is.
-    pub unverified: Option<String>,
+    pub unverified: Option<Arc<str>>,
     /// Where the rule is written: `policies/states/ca.policy:67`.
-    pub source: String,
+    pub source: Arc<str>,
     /// Which corpus answered.
     pub corpus: CorpusId,
     /// The facts that were given, in schema order.
@@ -76,9 +81,9 @@ pub struct Answer {
 pub struct CorpusId {
     /// `built-in, mandate VERSION`, the path given, `tables file`, or
     /// `signed tables file` when its signature was verified.
-    pub origin: String,
+    pub origin: Arc<str>,
     /// `sha256:…` of the compiled tables.
-    pub hash: String,
+    pub hash: Arc<str>,
 }
 
 /// The rule that takes over on a later day, for the same facts.

@@ -6,6 +6,7 @@ use super::answer::Answer;
 use super::words;
 use crate::table::{Action, Duration};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The answers of several jurisdictions and what they mean together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,13 +22,13 @@ pub struct Combined {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Merged {
     /// The jurisdictions merged, e.g. `["CA", "NY"]`.
-    pub jurisdictions: Vec<String>,
+    pub jurisdictions: Vec<Arc<str>>,
     /// In one sentence, or the disagreement when there is one.
-    pub summary: String,
+    pub summary: Arc<str>,
     /// The strongest action of any jurisdiction.
     pub action: Action,
     /// Every recipient any jurisdiction with that action names.
-    pub to: Vec<String>,
+    pub to: Arc<[String]>,
     /// Any one recipient suffices: only when every jurisdiction with that
     /// action says so.
     pub any_of: bool,
@@ -56,12 +57,18 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
         .min()
         .unwrap_or(Action::MustNotDisclose);
     let acting: Vec<&Answer> = answers.iter().filter(|a| a.action == action).collect();
-    let mut to: Vec<String> = Vec::new();
-    for r in acting.iter().flat_map(|a| &a.to) {
-        if !to.contains(r) {
-            to.push(r.clone());
+    let to: Arc<[String]> = match acting.as_slice() {
+        [one] => one.to.clone(),
+        _ => {
+            let mut to: Vec<String> = Vec::new();
+            for r in acting.iter().flat_map(|a| a.to.iter()) {
+                if !to.contains(r) {
+                    to.push(r.clone());
+                }
+            }
+            to.into()
         }
-    }
+    };
     let any_of = acting.iter().all(|a| a.any_of);
     let within = earliest(acting.iter().map(|a| a.within.clone()));
     let written_within = earliest(acting.iter().map(|a| a.written_within.clone()));
@@ -70,7 +77,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
         .flat_map(|a| {
             a.citations
                 .iter()
-                .map(move |c| [a.jurisdiction.as_str(), ": ", c].concat())
+                .map(move |c| [&*a.jurisdiction, ": ", c].concat())
         })
         .collect();
     let forbid: Vec<&Answer> = answers
@@ -94,7 +101,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
             ));
         }
     }
-    let codes: Vec<String> = answers.iter().map(|a| a.jurisdiction.clone()).collect();
+    let codes: Vec<Arc<str>> = answers.iter().map(|a| a.jurisdiction.clone()).collect();
     let summary = if !conflicts.is_empty() {
         format!(
             "The jurisdictions disagree: {}.",
@@ -104,6 +111,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
                 .collect::<Vec<_>>()
                 .join("; ")
         )
+        .into()
     } else if let [one] = acting.as_slice() {
         // One jurisdiction acts: the merged duty is its duty, in its words.
         one.summary.clone()
@@ -115,6 +123,7 @@ pub(crate) fn merge(answers: Vec<Answer>) -> Combined {
             within.as_ref(),
             written_within.as_ref(),
         )
+        .into()
     };
     Combined {
         combined: Merged {

@@ -27,11 +27,11 @@ pub use schema::{Fact, FactKind, Jurisdiction, Schema, Variant};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::loader::{self, Loaded};
 use crate::source::Sources;
-use crate::table::{Column, EnumDoc, Table, TableIndex, Tables, Values};
+use crate::table::{Column, EnumDoc, Outcome, Table, TableIndex, Tables, Values};
 use facts::Resolved;
 use std::io::Read;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The largest artifact [`Policies::from_artifact`] reads: the shipped
 /// corpus compiles to under 1 MiB.
@@ -56,16 +56,16 @@ pub struct Policies {
     enums: OnceLock<Vec<EnumDoc>>,
     enums_json: Option<&'static str>,
     slots: Vec<Slot>,
-    hash: String,
-    origin: String,
+    hash: Arc<str>,
+    origin: Arc<str>,
     warnings: Diagnostics,
     all: OnceLock<Tables>,
 }
 
 /// One jurisdiction: its table, deserialized and indexed on first use.
 struct Slot {
-    code: String,
-    name: String,
+    code: Arc<str>,
+    name: Arc<str>,
     /// The name as compared with what people type (see `normalize`).
     key: String,
     json: Option<&'static str>,
@@ -75,20 +75,43 @@ struct Slot {
 struct Ready {
     table: Table,
     index: TableIndex,
-    /// Each outcome's opening sentence and `file:line`, and the days on
-    /// which a row starts or stops being in force: pure functions of the
-    /// table, so worked out once per jurisdiction instead of once per answer.
-    summaries: Vec<String>,
-    sources: Vec<String>,
+    /// Each outcome's texts as answers share them, and the days on which
+    /// a row starts or stops being in force: pure functions of the table,
+    /// so worked out once per jurisdiction instead of once per answer.
+    texts: Vec<OutcomeTexts>,
     change_days: Vec<i64>,
+}
+
+/// What every answer decided by one outcome says alike.
+struct OutcomeTexts {
+    summary: Arc<str>,
+    source: Arc<str>,
+    rule: Arc<str>,
+    to: Arc<[String]>,
+    citations: Arc<[String]>,
+    notes: Arc<[String]>,
+    unverified: Option<Arc<str>>,
+}
+
+impl OutcomeTexts {
+    fn new(o: &Outcome) -> OutcomeTexts {
+        OutcomeTexts {
+            summary: words::outcome_sentence(o).into(),
+            source: outcome_source(o).into(),
+            rule: o.rule.as_str().into(),
+            to: o.to.as_slice().into(),
+            citations: o.citations.as_slice().into(),
+            notes: o.notes.as_slice().into(),
+            unverified: o.unverified.as_deref().map(Arc::from),
+        }
+    }
 }
 
 impl Ready {
     fn new(columns: &[Column], table: Table) -> Ready {
         Ready {
             index: TableIndex::new(columns, &table),
-            summaries: table.outcomes.iter().map(words::outcome_sentence).collect(),
-            sources: table.outcomes.iter().map(outcome_source).collect(),
+            texts: table.outcomes.iter().map(OutcomeTexts::new).collect(),
             change_days: crate::table::date_column(columns)
                 .map(|c| table.change_days(c))
                 .unwrap_or_default(),
@@ -206,7 +229,7 @@ impl Policies {
             Some(c) => Policies::precompiled(c, &builtin_origin()),
             None => {
                 let mut p = Policies::from_sources(loader::embedded())?;
-                p.origin = builtin_origin();
+                p.origin = builtin_origin().into();
                 Ok(p)
             }
         }
@@ -236,7 +259,7 @@ impl Policies {
             }
         }
         let mut p = Policies::from_sources(loaded)?;
-        p.origin = origin.to_string();
+        p.origin = origin.into();
         Ok(p)
     }
 
@@ -327,8 +350,8 @@ impl Policies {
             .tables
             .iter()
             .map(|t| Slot {
-                code: t.jurisdiction.clone(),
-                name: t.name.clone(),
+                code: t.jurisdiction.as_str().into(),
+                name: t.name.as_str().into(),
                 key: normalize(&t.name),
                 json: None,
                 ready: OnceLock::from(Ready::new(&tables.columns, t.clone())),
@@ -340,8 +363,8 @@ impl Policies {
             enums: OnceLock::from(tables.enums.clone()),
             enums_json: None,
             slots,
-            hash,
-            origin,
+            hash: hash.into(),
+            origin: origin.into(),
             warnings: warnings.unwrap_or_else(|| Diagnostics::new(Vec::new(), Sources::new())),
             all: OnceLock::from(tables),
         }
@@ -368,15 +391,15 @@ impl Policies {
                 .tables
                 .iter()
                 .map(|(code, name, json)| Slot {
-                    code: code.to_string(),
-                    name: name.to_string(),
+                    code: Arc::from(*code),
+                    name: Arc::from(*name),
                     key: normalize(name),
                     json: Some(json),
                     ready: OnceLock::new(),
                 })
                 .collect(),
-            hash: c.hash.to_string(),
-            origin: origin.to_string(),
+            hash: c.hash.into(),
+            origin: origin.into(),
             warnings: Diagnostics::new(Vec::new(), Sources::new()),
             all: OnceLock::new(),
         })
@@ -410,8 +433,8 @@ impl Policies {
         self.slots
             .iter()
             .map(|s| Jurisdiction {
-                code: s.code.clone(),
-                name: s.name.clone(),
+                code: s.code.to_string(),
+                name: s.name.to_string(),
             })
             .collect()
     }
@@ -640,24 +663,30 @@ impl Policies {
                 }
             })
             .collect();
+        // The table was made ready when the decision was taken; texts
+        // worked out here are the fallback that keeps this total.
+        let fallback;
+        let texts = match ready.and_then(|r| r.texts.get(d.index)) {
+            Some(t) => t,
+            None => {
+                fallback = OutcomeTexts::new(o);
+                &fallback
+            }
+        };
         Answer {
             jurisdiction: self.slots[d.jurisdiction].code.clone(),
             name: self.slots[d.jurisdiction].name.clone(),
-            summary: ready
-                .and_then(|r| r.summaries.get(d.index).cloned())
-                .unwrap_or_else(|| words::outcome_sentence(o)),
+            summary: texts.summary.clone(),
             action: o.action,
-            to: o.to.clone(),
+            to: texts.to.clone(),
             any_of: o.any_of,
             within: o.within.clone(),
             written_within: o.written_within.clone(),
-            citations: o.citations.clone(),
-            rule: o.rule.clone(),
-            notes: o.notes.clone(),
-            unverified: o.unverified.clone(),
-            source: ready
-                .and_then(|r| r.sources.get(d.index).cloned())
-                .unwrap_or_else(|| outcome_source(o)),
+            citations: texts.citations.clone(),
+            rule: texts.rule.clone(),
+            notes: texts.notes.clone(),
+            unverified: texts.unverified.clone(),
+            source: texts.source.clone(),
             corpus: self.corpus(),
             facts: given,
             assumed,
@@ -712,9 +741,9 @@ impl Policies {
                 from: crate::table::show_date(x),
                 rule: o.rule.clone(),
                 summary: ready
-                    .summaries
+                    .texts
                     .get(next.outcome)
-                    .cloned()
+                    .map(|t| t.summary.to_string())
                     .unwrap_or_else(|| words::outcome_sentence(o)),
                 action: o.action,
                 to: o.to.clone(),
@@ -741,7 +770,7 @@ impl Policies {
             });
         };
         let corrupt = |reason: String| DecideError::Corrupt {
-            jurisdiction: slot.code.clone(),
+            jurisdiction: slot.code.to_string(),
             reason,
         };
         let json = slot.json.ok_or_else(|| corrupt("no table".into()))?;

@@ -168,10 +168,10 @@ pub fn text(a: &Answer, out: &mut dyn Write) -> std::io::Result<()> {
         let line = format!("from {} this becomes: {} ({})", u.from, u.summary, u.rule);
         writeln!(out, "  CHANGE:   {}", wrap(&line, w, "            "))?;
     }
-    for c in &a.citations {
+    for c in a.citations.iter() {
         writeln!(out, "  cite:     {c}")?;
     }
-    for n in &a.notes {
+    for n in a.notes.iter() {
         writeln!(out, "  note:     {}", wrap(n, w, "            "))?;
     }
     if let Some(u) = &a.unverified {

@@ -70,11 +70,13 @@ pub enum Deadline {
 /// A deadline, kept typed and as written (`2d` stays `2d` in every
 /// output). Two deadlines are equal when they require the same: `24h`
 /// equals `1d`; `practicable` equals nothing but itself.
-#[derive(Debug, Clone, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Duration {
     deadline: Deadline,
-    text: String,
+    /// Shared, so that copying a deadline into every answer allocates
+    /// nothing.
+    text: std::sync::Arc<str>,
 }
 
 /// The longest deadline, whatever its unit: about 100 years. One limit,
@@ -105,7 +107,7 @@ impl Duration {
         };
         Some(Duration {
             deadline,
-            text: text.to_string(),
+            text: text.into(),
         })
     }
 
@@ -191,7 +193,7 @@ impl Duration {
 fn within_practicable(h: u64, d: &Duration) -> Duration {
     Duration {
         deadline: Deadline::PracticableWithin(h),
-        text: format!("{AT_MOST}{}", d.text),
+        text: format!("{AT_MOST}{}", d.text).into(),
     }
 }
 
@@ -236,7 +238,14 @@ impl TryFrom<String> for Duration {
 
 impl From<Duration> for String {
     fn from(d: Duration) -> String {
-        d.text
+        d.text.to_string()
+    }
+}
+
+/// As written: `"24h"`, `"practicable, at most 2d"`.
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
     }
 }
 
