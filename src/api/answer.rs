@@ -73,6 +73,131 @@ pub struct Answer {
     pub explain: Option<Trace>,
     /// mandate informs; it is not legal advice.
     pub disclaimer: &'static str,
+    /// The rule's texts this answer was made from, with their JSON.
+    #[serde(skip)]
+    pub(crate) rule_texts: SharedTexts,
+}
+
+impl Answer {
+    /// The JSON of the fields from `summary` to `source` (without braces),
+    /// written once per rule, when they are still the rule's: the server
+    /// copies it instead of writing those fields again for every answer.
+    /// `None` when a field was changed after the answer was made.
+    pub(crate) fn rule_json(&self) -> Option<&str> {
+        let t = self.rule_texts.0.as_deref()?;
+        let same = Arc::ptr_eq(&self.summary, &t.summary)
+            && Arc::ptr_eq(&self.to, &t.to)
+            && Arc::ptr_eq(&self.citations, &t.citations)
+            && Arc::ptr_eq(&self.rule, &t.rule)
+            && Arc::ptr_eq(&self.notes, &t.notes)
+            && Arc::ptr_eq(&self.source, &t.source)
+            && match (&self.unverified, &t.unverified) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+            && (self.action, self.any_of) == (t.action, t.any_of)
+            && same_text(&self.within, &t.within)
+            && same_text(&self.written_within, &t.written_within);
+        same.then_some(&*t.json).filter(|j| !j.is_empty())
+    }
+}
+
+/// Deadlines written alike (`24h` and `1d` are equal deadlines, not equal
+/// texts).
+fn same_text(a: &Option<Duration>, b: &Option<Duration>) -> bool {
+    a.as_ref().map(Duration::as_str) == b.as_ref().map(Duration::as_str)
+}
+
+/// What every answer decided by one rule says alike, shared (`Arc`) by
+/// those answers, and its JSON.
+#[derive(Debug)]
+pub(crate) struct RuleTexts {
+    pub(crate) summary: Arc<str>,
+    pub(crate) action: Action,
+    pub(crate) to: Arc<[String]>,
+    pub(crate) any_of: bool,
+    pub(crate) within: Option<Duration>,
+    pub(crate) written_within: Option<Duration>,
+    pub(crate) citations: Arc<[String]>,
+    pub(crate) rule: Arc<str>,
+    pub(crate) notes: Arc<[String]>,
+    pub(crate) unverified: Option<Arc<str>>,
+    pub(crate) source: Arc<str>,
+    json: Box<str>,
+}
+
+impl RuleTexts {
+    /// `summary` and `source` are the outcome's sentence and `file:line`.
+    pub(crate) fn new(o: &Outcome, summary: String, source: String) -> RuleTexts {
+        // The same fields, names and order as `Answer`'s: the tests
+        // compare the server's answers with serde_json's, byte for byte.
+        #[derive(Serialize)]
+        struct Fields<'a> {
+            summary: &'a str,
+            action: Action,
+            to: &'a [String],
+            any_of: bool,
+            within: &'a Option<Duration>,
+            written_within: &'a Option<Duration>,
+            citations: &'a [String],
+            rule: &'a str,
+            notes: &'a [String],
+            unverified: Option<&'a str>,
+            source: &'a str,
+        }
+        let json = serde_json::to_string(&Fields {
+            summary: &summary,
+            action: o.action,
+            to: &o.to,
+            any_of: o.any_of,
+            within: &o.within,
+            written_within: &o.written_within,
+            citations: &o.citations,
+            rule: &o.rule,
+            notes: &o.notes,
+            unverified: o.unverified.as_deref(),
+            source: &source,
+        })
+        .unwrap_or_default();
+        let inner = json
+            .strip_prefix('{')
+            .and_then(|j| j.strip_suffix('}'))
+            .unwrap_or_default();
+        RuleTexts {
+            summary: summary.into(),
+            action: o.action,
+            to: o.to.as_slice().into(),
+            any_of: o.any_of,
+            within: o.within.clone(),
+            written_within: o.written_within.clone(),
+            citations: o.citations.as_slice().into(),
+            rule: o.rule.as_str().into(),
+            notes: o.notes.as_slice().into(),
+            unverified: o.unverified.as_deref().map(Arc::from),
+            source: source.into(),
+            json: inner.into(),
+        }
+    }
+}
+
+/// The link from an answer to its rule's texts. It is how the answer was
+/// made, not what it says: two answers that say the same are equal.
+#[derive(Clone, Default)]
+pub(crate) struct SharedTexts(pub(crate) Option<Arc<RuleTexts>>);
+
+impl PartialEq for SharedTexts {
+    fn eq(&self, _: &SharedTexts) -> bool {
+        true
+    }
+}
+
+impl Eq for SharedTexts {}
+
+impl std::fmt::Debug for SharedTexts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("..")
+    }
 }
 
 /// A corpus as outputs name it: where it came from (`built-in, mandate

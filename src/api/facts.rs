@@ -1,6 +1,7 @@
 //! Facts as a caller gives them: names and typed values, resolved against
 //! the schema into one value per column.
 
+use super::FactSlot;
 use crate::diag::did_you_mean;
 use crate::table::{Column, ColumnType};
 use serde::de::{MapAccess, Visitor};
@@ -124,14 +125,14 @@ impl Facts {
         self.entries.is_empty()
     }
 
-    /// One value per column, defaults applied, and which were given.
-    pub(crate) fn resolve(
+    /// Give these facts in `slots` (one per column, holding the
+    /// defaults): each must be a fact of the schema, given once, with a
+    /// value of its type.
+    pub(super) fn give(
         &self,
         columns: &[Column],
-        defaults: &[Option<i64>],
-    ) -> Result<Resolved, FactsError> {
-        let mut values: Vec<Option<i64>> = defaults.to_vec();
-        let mut given = vec![false; columns.len()];
+        slots: &mut [FactSlot],
+    ) -> Result<(), FactsError> {
         for (name, value) in &self.entries {
             let Some(col) = columns.iter().position(|c| &c.name == name) else {
                 return Err(FactsError::UnknownFact {
@@ -139,21 +140,17 @@ impl Facts {
                     suggestion: did_you_mean(name, columns.iter().map(|c| c.name.as_str())),
                 });
             };
-            if given[col] {
+            let slot = slots.get_mut(col);
+            if let Some(FactSlot::Given(_)) = slot {
                 return Err(FactsError::Repeated { fact: name.clone() });
             }
-            given[col] = true;
-            values[col] = Some(encode(&columns[col], value)?);
+            let v = encode(&columns[col], value)?;
+            if let Some(slot) = slot {
+                *slot = FactSlot::Given(v);
+            }
         }
-        Ok(Resolved { values, given })
+        Ok(())
     }
-}
-
-/// Facts resolved against a schema.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Resolved {
-    pub values: Vec<Option<i64>>,
-    pub given: Vec<bool>,
 }
 
 /// A value in a column's encoding: bool 0/1, enum index, integer.

@@ -17,6 +17,7 @@ pub use answer::{
     Answer, Assumption, CorpusId, DecideError, Decision, FactValue, Upcoming, DISCLAIMER,
     UPCOMING_DAYS,
 };
+use answer::{RuleTexts, SharedTexts};
 pub use ask::Next;
 pub use combine::{Combined, Merged};
 pub use diagnostics::{Diagnostics, Problem};
@@ -27,8 +28,7 @@ pub use schema::{Fact, FactKind, Jurisdiction, Schema, Variant};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::loader::{self, Loaded};
 use crate::source::Sources;
-use crate::table::{Column, EnumDoc, Outcome, Table, TableIndex, Tables, Values};
-use facts::Resolved;
+use crate::table::{Column, EnumDoc, Table, TableIndex, Tables, Values};
 use std::io::Read;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -78,40 +78,25 @@ struct Ready {
     /// Each outcome's texts as answers share them, and the days on which
     /// a row starts or stops being in force: pure functions of the table,
     /// so worked out once per jurisdiction instead of once per answer.
-    texts: Vec<OutcomeTexts>,
+    texts: Vec<Arc<RuleTexts>>,
     change_days: Vec<i64>,
-}
-
-/// What every answer decided by one outcome says alike.
-struct OutcomeTexts {
-    summary: Arc<str>,
-    source: Arc<str>,
-    rule: Arc<str>,
-    to: Arc<[String]>,
-    citations: Arc<[String]>,
-    notes: Arc<[String]>,
-    unverified: Option<Arc<str>>,
-}
-
-impl OutcomeTexts {
-    fn new(o: &Outcome) -> OutcomeTexts {
-        OutcomeTexts {
-            summary: words::outcome_sentence(o).into(),
-            source: outcome_source(o).into(),
-            rule: o.rule.as_str().into(),
-            to: o.to.as_slice().into(),
-            citations: o.citations.as_slice().into(),
-            notes: o.notes.as_slice().into(),
-            unverified: o.unverified.as_deref().map(Arc::from),
-        }
-    }
 }
 
 impl Ready {
     fn new(columns: &[Column], table: Table) -> Ready {
         Ready {
             index: TableIndex::new(columns, &table),
-            texts: table.outcomes.iter().map(OutcomeTexts::new).collect(),
+            texts: table
+                .outcomes
+                .iter()
+                .map(|o| {
+                    Arc::new(RuleTexts::new(
+                        o,
+                        words::outcome_sentence(o),
+                        outcome_source(o),
+                    ))
+                })
+                .collect(),
             change_days: crate::table::date_column(columns)
                 .map(|c| table.change_days(c))
                 .unwrap_or_default(),
@@ -523,21 +508,13 @@ impl Policies {
     /// [`Policies::today`], read now; a `Prepared` that is reset keeps
     /// that day).
     pub fn prepare(&self, facts: &Facts) -> Result<Prepared, FactsError> {
-        let defaults = defaults_on(&self.columns, self.today_days());
-        let Resolved { values, given } = facts.resolve(&self.columns, &defaults)?;
-        let slot = |v: Option<i64>, given: bool| match v {
-            None => FactSlot::Unknown,
-            Some(v) if given => FactSlot::Given(v),
-            Some(v) => FactSlot::Assumed(v),
-        };
-        Ok(Prepared {
-            slots: values
-                .iter()
-                .zip(&given)
-                .map(|(&v, &g)| slot(v, g))
-                .collect(),
-            defaults: defaults.iter().map(|&v| slot(v, false)).collect(),
-        })
+        let defaults: Vec<FactSlot> = defaults_on(&self.columns, self.today_days())
+            .into_iter()
+            .map(|v| v.map_or(FactSlot::Unknown, FactSlot::Assumed))
+            .collect();
+        let mut slots = defaults.clone();
+        facts.give(&self.columns, &mut slots)?;
+        Ok(Prepared { slots, defaults })
     }
 
     /// Decide one situation in one jurisdiction.
@@ -617,10 +594,10 @@ impl Policies {
     /// the defaults it rests on; `explain` adds the trace.
     pub fn answer(&self, d: &Decision<'_>, facts: &Prepared, explain: bool) -> Answer {
         let o = d.outcome;
-        let values = facts.values();
         let show = |c: usize| FactValue {
             fact: self.columns[c].name.clone(),
-            value: values[c]
+            value: facts
+                .value(c)
                 .map(|v| self.columns[c].show(v))
                 .unwrap_or_default(),
         };
@@ -628,7 +605,6 @@ impl Policies {
             .filter(|&c| facts.is_given(c))
             .map(show)
             .collect();
-        let given_mask: Vec<bool> = (0..self.columns.len()).map(|c| facts.is_given(c)).collect();
         // The slot is ready: the decision came from it.
         let ready = self.slots[d.jurisdiction].ready.get();
         let table = ready.map(|r| &r.table);
@@ -637,7 +613,7 @@ impl Policies {
             outcome: d.index,
         };
         let assumed = table
-            .map(|t| t.relied_on(&values, &given_mask, &decided))
+            .map(|t| t.relied_on(facts, |c| facts.is_given(c), &decided))
             .unwrap_or_default()
             .into_iter()
             .map(|c| {
@@ -665,13 +641,13 @@ impl Policies {
             .collect();
         // The table was made ready when the decision was taken; texts
         // worked out here are the fallback that keeps this total.
-        let fallback;
         let texts = match ready.and_then(|r| r.texts.get(d.index)) {
-            Some(t) => t,
-            None => {
-                fallback = OutcomeTexts::new(o);
-                &fallback
-            }
+            Some(t) => t.clone(),
+            None => Arc::new(RuleTexts::new(
+                o,
+                words::outcome_sentence(o),
+                outcome_source(o),
+            )),
         };
         Answer {
             jurisdiction: self.slots[d.jurisdiction].code.clone(),
@@ -692,14 +668,15 @@ impl Policies {
             assumed,
             as_of: self
                 .date_column()
-                .and_then(|c| values[c].map(crate::table::show_date)),
+                .and_then(|c| facts.value(c).map(crate::table::show_date)),
             in_force_since: o.effective.map(crate::table::show_date),
             in_force_until: o.until.map(crate::table::show_date),
-            upcoming: ready.and_then(|r| self.upcoming(r, d, &values)),
+            upcoming: ready.and_then(|r| self.upcoming(r, d, facts)),
             explain: explain
-                .then(|| table.map(|t| t.trace(&self.columns, &values, &decided)))
+                .then(|| table.map(|t| t.trace(&self.columns, &facts.values(), &decided)))
                 .flatten(),
             disclaimer: DISCLAIMER,
+            rule_texts: SharedTexts(Some(texts)),
         }
     }
 
@@ -712,14 +689,9 @@ impl Policies {
     /// another rule decides the same facts. Only the days on which a row
     /// starts or stops being in force can change the decision, so only
     /// they are tried.
-    fn upcoming(
-        &self,
-        ready: &Ready,
-        d: &Decision<'_>,
-        values: &[Option<i64>],
-    ) -> Option<Upcoming> {
+    fn upcoming(&self, ready: &Ready, d: &Decision<'_>, facts: &Prepared) -> Option<Upcoming> {
         let col = self.date_column()?;
-        let day = values[col]?;
+        let day = facts.value(col)?;
         let table = &ready.table;
         let mut soon = ready
             .change_days
@@ -728,7 +700,7 @@ impl Policies {
             .filter(|&x| x > day && x <= day + UPCOMING_DAYS)
             .peekable();
         soon.peek()?;
-        let mut later = values.to_vec();
+        let mut later = facts.values();
         soon.find_map(|x| {
             later[col] = Some(x);
             let next = table.decide(&later).ok()?;

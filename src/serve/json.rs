@@ -42,9 +42,11 @@ impl ser::Error for Error {
     }
 }
 
-/// Bytes JSON does not allow raw inside a string.
+/// Bytes JSON does not allow raw inside a string (tested without
+/// short-circuit branches, so that folds over bytes stay branch-free).
+#[inline]
 fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+    (b < 0x20) | (b == b'"') | (b == b'\\')
 }
 
 /// Whether any of eight bytes needs escaping, tested on the word at once:
@@ -58,43 +60,63 @@ fn word_needs_escape(w: u64) -> bool {
     below(w, 0x20) | below(w ^ (ONES * 0x22), 1) | below(w ^ (ONES * 0x5c), 1) != 0
 }
 
-/// Whether any byte of `bytes` needs escaping, a word at a time; the last
-/// word is the string's last eight bytes, overlapping the one before.
+/// Whether any byte of `bytes` needs escaping. Most strings of an answer
+/// are short (keys, codes, recipients): those are tested byte by byte
+/// without branching; longer ones a word at a time.
+#[inline]
 fn any_needs_escape(bytes: &[u8]) -> bool {
+    if bytes.len() < 8 {
+        bytes.iter().fold(false, |any, &b| any | needs_escape(b))
+    } else {
+        long_needs_escape(bytes)
+    }
+}
+
+/// Eight bytes or more, a word at a time; the last word is the string's
+/// last eight bytes, overlapping the one before.
+#[inline(never)]
+fn long_needs_escape(bytes: &[u8]) -> bool {
     // A word that cannot be read counts as one needing escapes (all zero
     // bytes), so the careful path is taken; it is never taken wrongly.
     let word = |w: &[u8]| <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
-    match bytes.len() {
-        0..8 => bytes.iter().any(|&b| needs_escape(b)),
-        n => bytes
-            .chunks_exact(8)
-            .fold(word_needs_escape(word(&bytes[n - 8..])), |any, w| {
-                any | word_needs_escape(word(w))
-            }),
-    }
+    let last = bytes.len().saturating_sub(8);
+    bytes
+        .chunks_exact(8)
+        .fold(word_needs_escape(word(&bytes[last..])), |any, w| {
+            any | word_needs_escape(word(w))
+        })
 }
 
 /// `s` as a JSON string: quotes, the escapes serde_json writes (short forms
 /// for `\b \f \n \r \t`, `\u00xx` for other control characters), the rest
 /// copied as it is. Prose seldom needs an escape, so the whole string is
 /// tested first and, clean, copied at once.
+#[inline]
 fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
     if any_needs_escape(bytes) {
-        let mut copied = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if needs_escape(b) {
-                out.extend_from_slice(&bytes[copied..i]);
-                escape(out, b);
-                copied = i + 1;
-            }
-        }
-        out.extend_from_slice(&bytes[copied..]);
+        write_escaped(out, bytes);
     } else {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
         out.extend_from_slice(bytes);
+        out.push(b'"');
     }
+}
+
+#[cold]
+#[inline(never)]
+fn write_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if needs_escape(b) {
+            out.extend_from_slice(&bytes[copied..i]);
+            escape(out, b);
+            copied = i + 1;
+        }
+    }
+    out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
 }
 
@@ -385,7 +407,9 @@ impl ser::SerializeMap for Compound<'_> {
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         self.comma();
-        key.serialize(Key { out: &mut self.w.out })?;
+        key.serialize(Key {
+            out: &mut self.w.out,
+        })?;
         self.w.out.push(b':');
         Ok(())
     }
@@ -609,7 +633,15 @@ mod tests {
                 b: vec![1.5, f64::NAN, -0.0, 1e300],
             },
         ));
-        same_as_serde_json(&(Unit, Wrapper("w".into()), (), 'é', '\n', i128::MIN, u64::MAX));
+        same_as_serde_json(&(
+            Unit,
+            Wrapper("w".into()),
+            (),
+            'é',
+            '\n',
+            i128::MIN,
+            u64::MAX,
+        ));
         same_as_serde_json(&serde_bytes_like(&[0, 1, 255]));
         let mut by_number = BTreeMap::new();
         by_number.insert(-4i32, vec![Some(1u8), None]);
@@ -689,6 +721,13 @@ mod tests {
                         let pair = [j.code.as_str(), "CA"];
                         if let Ok(c) = p.decide_all(&pair, &facts, explain) {
                             same_as_serde_json(&c);
+                            assert!(c.answers.iter().all(|a| a.rule_json().is_some()));
+                            let mut fast = Vec::new();
+                            super::super::write_combined(&mut fast, &c).expect("write");
+                            assert_eq!(
+                                String::from_utf8_lossy(&fast),
+                                serde_json::to_string(&c).expect("serde_json")
+                            );
                             written += 1;
                         }
                     }
@@ -696,6 +735,26 @@ mod tests {
             }
         }
         assert!(written > 1000, "only {written} answers were compared");
+    }
+
+    /// An answer changed after it was made is written from its fields, not
+    /// from its rule's JSON.
+    #[test]
+    fn a_changed_answer_is_written_as_it_now_reads() {
+        use crate::api::{Facts, Policies};
+        let p = Policies::embedded().expect("the built-in corpus loads");
+        let facts = Facts::new()
+            .with("concern", "child_abuse")
+            .with("victim_age", 10);
+        let mut c = p.decide_all(&["CA"], &facts, false).expect("decides");
+        assert!(c.answers[0].rule_json().is_some());
+        c.answers[0].notes = vec!["changed".to_string()].into();
+        assert!(c.answers[0].rule_json().is_none());
+        let mut fast = Vec::new();
+        super::super::write_combined(&mut fast, &c).expect("write");
+        let fast = String::from_utf8_lossy(&fast).into_owned();
+        assert!(fast.contains(r#""notes":["changed"]"#), "{fast}");
+        assert_eq!(fast, serde_json::to_string(&c).expect("serde_json"));
     }
 
     proptest! {

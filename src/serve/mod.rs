@@ -9,7 +9,7 @@ mod json;
 mod openapi;
 mod page;
 
-use crate::api::{DecideError, Facts, FactsError, Next, Policies, DISCLAIMER};
+use crate::api::{Answer, Combined, DecideError, Facts, FactsError, Next, Policies, DISCLAIMER};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -276,17 +276,81 @@ async fn decide(State(p): Shared, JsonBody(body): JsonBody<DecideBody>) -> Respo
         );
     }
     match p.decide_all(&body.jurisdictions, &body.facts, body.explain) {
-        Ok(c) => answer_json(&c),
+        Ok(c) => json_response(|out| write_combined(out, &c)),
         Err(e) => decide_error(e),
     }
 }
 
-/// An answer as JSON, written into one buffer sized for an answer with its
-/// notes (a few KB) rather than grown step by step from a small one, by
-/// the writer that escapes prose faster than serde_json (same bytes).
+/// What `POST /v1/decide` answers: the bytes `json::write` writes for
+/// `c` (the tests hold them equal), with each answer's fields from
+/// `summary` to `source` copied from the JSON its rule keeps.
+fn write_combined(out: &mut Vec<u8>, c: &Combined) -> Result<(), json::Error> {
+    out.extend_from_slice(b"{\"answers\":[");
+    for (i, a) in c.answers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_answer(out, a)?;
+    }
+    out.extend_from_slice(b"],\"combined\":");
+    json::write(out, &c.combined)?;
+    out.push(b'}');
+    Ok(())
+}
+
+fn write_answer(out: &mut Vec<u8>, a: &Answer) -> Result<(), json::Error> {
+    let Some(rule) = a.rule_json() else {
+        return json::write(out, a);
+    };
+    fn field<T: Serialize + ?Sized>(
+        out: &mut Vec<u8>,
+        key: &str,
+        value: &T,
+    ) -> Result<(), json::Error> {
+        out.push(b',');
+        json::write(out, key)?;
+        out.push(b':');
+        json::write(out, value)
+    }
+    out.extend_from_slice(b"{\"jurisdiction\":");
+    json::write(out, &*a.jurisdiction)?;
+    field(out, "name", &*a.name)?;
+    out.push(b',');
+    out.extend_from_slice(rule.as_bytes());
+    field(out, "corpus", &a.corpus)?;
+    field(out, "facts", &a.facts)?;
+    field(out, "assumed", &a.assumed)?;
+    if let Some(v) = &a.as_of {
+        field(out, "as_of", v)?;
+    }
+    if let Some(v) = &a.in_force_since {
+        field(out, "in_force_since", v)?;
+    }
+    if let Some(v) = &a.in_force_until {
+        field(out, "in_force_until", v)?;
+    }
+    if let Some(v) = &a.upcoming {
+        field(out, "upcoming", v)?;
+    }
+    if let Some(v) = &a.explain {
+        field(out, "explain", v)?;
+    }
+    field(out, "disclaimer", a.disclaimer)?;
+    out.push(b'}');
+    Ok(())
+}
+
+/// An answer as JSON, by the writer that escapes prose faster than
+/// serde_json (same bytes).
 fn answer_json<T: Serialize>(value: &T) -> Response {
+    json_response(|out| json::write(out, value))
+}
+
+/// JSON written into one buffer sized for an answer with its notes (a few
+/// KB) rather than grown step by step from a small one.
+fn json_response(write: impl FnOnce(&mut Vec<u8>) -> Result<(), json::Error>) -> Response {
     let mut body = Vec::with_capacity(4096);
-    match json::write(&mut body, value) {
+    match write(&mut body) {
         Ok(()) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Err(e) => error(
             StatusCode::INTERNAL_SERVER_ERROR,

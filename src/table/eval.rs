@@ -265,16 +265,16 @@ impl Table {
     }
 
     /// The columns whose value the decision rests on although nobody gave
-    /// them (`given[c]` is false): tested by the deciding row, or the only
+    /// them (`given(c)` is false): tested by the deciding row, or the only
     /// reason an earlier row did not match.
-    pub fn relied_on(
+    pub fn relied_on<V: Values + ?Sized>(
         &self,
-        values: &[Option<i64>],
-        given: &[bool],
+        values: &V,
+        given: impl Fn(usize) -> bool,
         decided: &Decided,
     ) -> Vec<usize> {
         let mut cols: Vec<usize> = Vec::new();
-        let assumed = |c: u32| !given.get(c as usize).copied().unwrap_or(false);
+        let assumed = |c: u32| !given(c as usize);
         for t in &self.rows[decided.row].tests {
             if assumed(t.col) {
                 cols.push(t.col as usize);
