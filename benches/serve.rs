@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 const CONNECTIONS: usize = 8;
 const WARM_UP: Duration = Duration::from_secs(1);
 /// Rounds measured: the no-op in the even ones, decide in the odd ones.
-const ROUNDS: usize = 10;
+const ROUNDS: usize = 16;
 const ROUND: Duration = Duration::from_secs(1);
 
 fn start() -> (std::process::Child, String) {
