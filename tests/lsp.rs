@@ -212,6 +212,10 @@ fn show(v: &Value, root: &Path) -> String {
     }
     let mut v = v.clone();
     strip(&mut v);
+    // `cargo test --workspace` unifies features with the peers crate, which
+    // turns on serde_json's `preserve_order`: sort, so the snapshot does not
+    // depend on which packages are built together.
+    v.sort_all_objects();
     serde_json::to_string_pretty(&v)
         .expect("json")
         .replace(&uri(root), "file:///ROOT")
