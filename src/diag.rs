@@ -75,7 +75,7 @@ codes! {
     InvalidDate = "E013", Error, "invalid-date", "a date that is not a real YYYY-MM-DD date",
         "Dates are written `YYYY-MM-DD` and must exist on the calendar.\n\nFix: correct the date.";
     InvalidDuration = "E014", Error, "invalid-duration", "a deadline that is not a duration",
-        "Durations are `immediately`, `practicable` (the statute says \"as soon as practicable\" or \"promptly\": no fixed time), or a number followed by `h` (hours), `d` (days) or `w` (weeks), e.g. `24h`, `2d`.\n\nFix: rewrite the deadline in one of those forms; keep the statute's wording in a `note`.";
+        "Durations are `immediately`, `practicable` (the statute says \"as soon as practicable\" or \"promptly\": no fixed time), or a number followed by `h` (hours), `d` (days) or `w` (weeks), e.g. `24h`, `2d`; `practicable, at most 24h` adds an outer limit. A written deadline may end in `if requested` (`in writing within 48h if requested`: due only if the receiving agency asks for the report); the first report's may not.\n\nFix: rewrite the deadline in one of those forms; keep the statute's wording in a `note`.";
     Schema = "E015", Error, "schema", "the schema is missing, repeated or incomplete",
         "A corpus has exactly one `schema` block, and it declares `enum Recipient` (the recipients of `to [...]`).\n\nFix: add policies/schema.policy or remove the second schema.";
     NoDefault = "E016", Error, "no-default", "a jurisdiction whose chain has no `default`",

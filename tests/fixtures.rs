@@ -155,6 +155,7 @@ err_fixtures! {
     check_e014_invalid_duration: "check", "E014-invalid-duration";
     check_e014_statute_words: "check", "E014-statute-words";
     check_e014_outer_limit: "check", "E014-outer-limit";
+    check_e014_first_report_on_request: "check", "E014-first-report-on-request";
     check_e015_schema: "check", "E015-schema";
     check_e016_no_default: "check", "E016-no-default";
     check_e016_default_gap: "check", "E016-default-gap";

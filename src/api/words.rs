@@ -40,8 +40,25 @@ fn joined(items: &[String], last_word: &str) -> String {
 
 /// A deadline in words: "immediately", "within 24 hours", "within 2
 /// days", "as soon as practicable", "as soon as practicable and within 24
-/// hours at the latest".
+/// hours at the latest"; "within 48 hours if the agency asks" for one due
+/// only on request, and "within 72 hours, and within 48 hours if the
+/// agency asks" for both.
 pub fn deadline(d: &Duration) -> String {
+    if !d.if_requested() {
+        return in_any_case(d);
+    }
+    let asked = d
+        .requested_part()
+        .map(|r| format!("{} if the agency asks", in_any_case(&r)))
+        .unwrap_or_default();
+    match d.unconditional_part() {
+        Some(always) => format!("{}, and {asked}", in_any_case(&always)),
+        None => asked,
+    }
+}
+
+/// A deadline that does not depend on a request, in words.
+fn in_any_case(d: &Duration) -> String {
     match d.deadline() {
         Deadline::Hours(0) => "immediately".into(),
         Deadline::Hours(_) => fixed(d.as_str()),
@@ -176,6 +193,24 @@ mod tests {
         assert_eq!(
             sentence(Action::MayDisclose, &["law_enforcement".into()], false, None, Some(&d("1d"))),
             "You may disclose this to law enforcement, but you do not have to: in writing within 1 day."
+        );
+        assert_eq!(
+            sentence(
+                Action::MustReport,
+                &["child_protective_services".into()],
+                false,
+                Some(&d("immediately")),
+                Some(&d("48h if requested"))
+            ),
+            "You must report this to child protective services: immediately, and in writing within 48 hours if the agency asks."
+        );
+        assert_eq!(
+            deadline(&d("72h, 48h if requested")),
+            "within 72 hours, and within 48 hours if the agency asks"
+        );
+        assert_eq!(
+            deadline(&d("practicable, at most 2d if requested")),
+            "as soon as practicable and within 2 days at the latest if the agency asks"
         );
         assert!(sentence(Action::MustNotDisclose, &[], false, None, None)
             .starts_with("Keep this confidential"));

@@ -373,7 +373,37 @@ impl Checker<'_> {
         Some(v)
     }
 
-    pub(super) fn check_duration(&mut self, d: &ast::DurationLit) -> Option<Duration> {
+    /// A rule's or a test's deadline; `written` for the written report's,
+    /// the only one that may be due on request.
+    pub(super) fn check_deadline(
+        &mut self,
+        d: &ast::DurationLit,
+        written: bool,
+    ) -> Option<Duration> {
+        let checked = self.check_duration(d);
+        let Some(span) = d.if_requested else {
+            return checked;
+        };
+        if !written {
+            let plain = d.written();
+            let plain = plain.trim_end_matches(crate::table::IF_REQUESTED);
+            self.push(
+                err(
+                    Code::InvalidDuration,
+                    format!("`{plain} if requested` is not a deadline for the first report"),
+                    span,
+                    "only a written report is due on request",
+                )
+                .help(format!(
+                    "the first report is due whether or not the agency asks: write `within {plain}`; a written report due only if the agency asks is `in writing within 48h if requested`"
+                )),
+            );
+            return None;
+        }
+        checked?.on_request()
+    }
+
+    fn check_duration(&mut self, d: &ast::DurationLit) -> Option<Duration> {
         let base = self.check_one_duration(d);
         let Some(limit) = &d.at_most else {
             return base;

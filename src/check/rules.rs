@@ -186,8 +186,8 @@ impl Checker<'_> {
             Some(to) => self.check_recipients(schema, to),
             None => Some(Vec::new()),
         };
-        let within = t.within.as_ref().map(|d| self.check_duration(d));
-        let written = t.written.as_ref().map(|d| self.check_duration(d));
+        let within = t.within.as_ref().map(|d| self.check_deadline(d, false));
+        let written = t.written.as_ref().map(|d| self.check_deadline(d, true));
         Some(Decision {
             action: t.action.action,
             to: to?,

@@ -5,7 +5,7 @@ use super::report::{policies_for, with_as_of};
 use super::{DecideArgs, Exit, Format};
 use crate::api::words::wrap;
 use crate::api::{Answer, Combined, DecideError, Facts, Next, Policies, DISCLAIMER};
-use crate::table::{Deadline, Duration};
+use crate::table::{Deadline, Duration, IF_REQUESTED};
 use serde::Serialize;
 use std::io::Write;
 
@@ -241,21 +241,43 @@ fn many(all: &Combined, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// The `deadline:` line, when there is a deadline: `24h; in writing
-/// within 36h`, `as soon as practicable, at most 24h`.
+/// within 36h`, `as soon as practicable, at most 24h`, `immediately; in
+/// writing within 48h if requested`.
 fn deadline_line(
     within: Option<&Duration>,
     written: Option<&Duration>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let written = written.map(|x| match x.deadline() {
-        Deadline::Hours(_) => format!("in writing within {x}"),
-        _ => format!("in writing {}", terse(x)),
-    });
-    match (within.map(terse), written) {
+    let written = written.map(|x| format!("in writing {}", parts(x, written_part)));
+    match (within.map(|w| parts(w, terse)), written) {
         (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; {x}"),
         (Some(w), None) => writeln!(out, "  deadline: {w}"),
         (None, Some(x)) => writeln!(out, "  deadline: {x}"),
         (None, None) => Ok(()),
+    }
+}
+
+/// A deadline with each part shown by `show`, and what holds only on
+/// request marked so: `72h, 48h if requested`.
+fn parts(d: &Duration, show: fn(&Duration) -> String) -> String {
+    if !d.if_requested() {
+        return show(d);
+    }
+    let asked = d
+        .requested_part()
+        .map(|r| format!("{}{IF_REQUESTED}", show(&r)))
+        .unwrap_or_default();
+    match d.unconditional_part() {
+        Some(always) => format!("{}, {asked}", show(&always)),
+        None => asked,
+    }
+}
+
+/// A written deadline's part: `within 36h`, `as soon as practicable`.
+fn written_part(d: &Duration) -> String {
+    match d.deadline() {
+        Deadline::Hours(_) => format!("within {d}"),
+        _ => terse(d),
     }
 }
 

@@ -175,16 +175,23 @@ pub struct DurationLit {
     pub span: Span,
     /// The outer limit of `practicable, at most D`.
     pub at_most: Option<Box<DurationLit>>,
+    /// `if requested`, where it is written: due only if the receiving
+    /// agency asks.
+    pub if_requested: Option<Span>,
 }
 
 impl DurationLit {
     /// The deadline as the canonical layout writes it:
-    /// `practicable, at most 24h`.
+    /// `practicable, at most 24h`, `48h if requested`.
     pub fn written(&self) -> String {
-        match &self.at_most {
+        let mut s = match &self.at_most {
             Some(limit) => format!("{}, at most {}", self.text, limit.text),
             None => self.text.clone(),
+        };
+        if self.if_requested.is_some() {
+            s.push_str(crate::table::IF_REQUESTED);
         }
+        s
     }
 }
 

@@ -43,6 +43,7 @@ fn friendly(r: &Rule) -> String {
         Rule::date => "a date (YYYY-MM-DD)".into(),
         Rule::duration => "a duration (`immediately`, `practicable`, `24h`, `2d`)".into(),
         Rule::at_most | Rule::kw_at | Rule::kw_most => "`at most`".into(),
+        Rule::if_requested | Rule::kw_if | Rule::kw_requested => "`if requested`".into(),
         Rule::action => {
             "an action (`must_report`, `must_disclose`, `may_disclose`, `must_not_disclose`)".into()
         }
@@ -583,19 +584,30 @@ impl Lower {
                     for d in p.into_inner() {
                         let kind = d.as_rule();
                         let mut inner = d.into_inner();
-                        let dur = inner.next().expect("lower_then: a deadline has a duration");
-                        let at_most = inner.next().map(|limit| {
-                            let limit = first_of(limit, Rule::duration);
-                            Box::new(DurationLit {
-                                text: limit.as_str().to_string(),
-                                span: self.span(&limit),
-                                at_most: None,
-                            })
-                        });
+                        let dur = inner
+                            .next()
+                            .expect("lower_then: a deadline has a duration");
+                        let (mut at_most, mut if_requested) = (None, None);
+                        for part in inner {
+                            match part.as_rule() {
+                                Rule::at_most => {
+                                    let limit = first_of(part, Rule::duration);
+                                    at_most = Some(Box::new(DurationLit {
+                                        text: limit.as_str().to_string(),
+                                        span: self.span(&limit),
+                                        at_most: None,
+                                        if_requested: None,
+                                    }));
+                                }
+                                Rule::if_requested => if_requested = Some(self.span(&part)),
+                                other => unreachable!("lower_then: unexpected {other:?}"),
+                            }
+                        }
                         let lit = DurationLit {
                             text: dur.as_str().to_string(),
                             span: self.span(&dur),
                             at_most,
+                            if_requested,
                         };
                         match kind {
                             Rule::within => then.within = Some(lit),

@@ -9,7 +9,7 @@ mod eval;
 mod index;
 mod render;
 
-pub use action::{mask_of, Action, Deadline, Duration};
+pub use action::{mask_of, Action, Deadline, Duration, IF_REQUESTED};
 pub use artifact::{
     artifact_hash, load_artifact, parse_artifact, parse_signed_artifact, save_artifact,
     save_artifact_signed, signed_message, ArtifactError, ArtifactSignature, FORMAT, READABLE,
