@@ -338,7 +338,7 @@ fn compile_then_decide_from_the_artifact() {
     let r = run(&["compile", P, "-o", f]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     let text = std::fs::read_to_string(&file).expect("artifact written");
-    assert!(text.contains("\"format\": \"mandate-tables/2\""));
+    assert!(text.contains("\"format\": \"mandate-tables/3\""));
     let from_file = run(&[
         "decide",
         "-j",
@@ -373,24 +373,26 @@ fn compile_then_decide_from_the_artifact() {
     a["corpus"].take();
     b["corpus"].take();
     assert_eq!(a, b, "the artifact decides like the sources");
-    // A file of the first format (no `practicable` deadline) still reads:
-    // its tables, hash and answers are the same.
-    let v1 = dir.join("v1.json");
-    let old = text.replacen("mandate-tables/2", "mandate-tables/1", 1);
-    std::fs::write(&v1, old).expect("write");
-    let mut args: Vec<&str> = vec!["decide", "-j", "TX", "--tables"];
-    args.push(v1.to_str().expect("utf-8 path"));
-    args.extend([
-        "--fact",
-        "concern=child_abuse",
-        "--fact",
-        "victim_age=5",
-        "--format",
-        "json",
-    ]);
-    let from_v1 = run(&args);
-    assert_eq!(from_v1.exit, Exit::Ok, "{}", from_v1.err);
-    assert_eq!(json(&from_v1.out)["within"], b["within"]);
+    // Files of the older formats (no `practicable` deadline, no deadline
+    // due on request) still read: their tables, hash and answers are the
+    // same.
+    for older in ["mandate-tables/1", "mandate-tables/2"] {
+        let path = dir.join(format!("{}.json", older.replace('/', "-")));
+        std::fs::write(&path, text.replacen("mandate-tables/3", older, 1)).expect("write");
+        let mut args: Vec<&str> = vec!["decide", "-j", "TX", "--tables"];
+        args.push(path.to_str().expect("utf-8 path"));
+        args.extend([
+            "--fact",
+            "concern=child_abuse",
+            "--fact",
+            "victim_age=5",
+            "--format",
+            "json",
+        ]);
+        let from_old = run(&args);
+        assert_eq!(from_old.exit, Exit::Ok, "{older}: {}", from_old.err);
+        assert_eq!(json(&from_old.out)["within"], b["within"], "{older}");
+    }
     // Same input, byte-identical output.
     let again = dir.join("again.json");
     run(&["compile", P, "-o", again.to_str().expect("utf-8 path")]);
@@ -414,7 +416,7 @@ fn decide_refuses_a_bad_artifact() {
         ),
         (
             "version.json",
-            text.replacen("mandate-tables/2", "mandate-tables/0", 1),
+            text.replacen("mandate-tables/3", "mandate-tables/0", 1),
             "mandate-tables/0",
         ),
         (

@@ -108,7 +108,7 @@ fn a_draft_outside_a_corpus_is_checked_against_the_built_in_schema() {
     let c = run(&["compile", f, "-o", "-"]);
     assert_eq!(c.exit, Exit::Ok, "{}", c.err);
     let v = common::json(&c.out);
-    assert_eq!(v["format"], "mandate-tables/2");
+    assert_eq!(v["format"], "mandate-tables/3");
     // A self-contained file (its own schema) still stands alone.
     let fixture = run(&["check", "tests/fixtures/compile/err/E017-conflict.policy"]);
     assert!(fixture.out.contains("checked 1 file(s)"), "{}", fixture.out);
@@ -119,7 +119,7 @@ fn compile_to_standard_output() {
     let dir = temp_dir("compile-stdout");
     let r = run(&["compile", "--builtin", "-o", "-"]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
-    assert_eq!(common::json(&r.out)["format"], "mandate-tables/2");
+    assert_eq!(common::json(&r.out)["format"], "mandate-tables/3");
     assert!(!dir.join("-").exists() && !std::path::Path::new("-").exists());
 }
 

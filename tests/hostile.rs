@@ -283,7 +283,7 @@ fn writes_keep_modes_follow_links_and_refuse_devices() {
     // `-` is standard output, and no temporary file is ever left behind.
     let r = run(&["compile", "-o", "-"]);
     assert!(
-        r.out.starts_with("{\n  \"format\": \"mandate-tables/2\""),
+        r.out.starts_with("{\n  \"format\": \"mandate-tables/3\""),
         "{}",
         &r.out[..80.min(r.out.len())]
     );
@@ -528,7 +528,7 @@ fn a_signed_artifact_refuses_tampering_even_with_a_recomputed_hash() {
     let text = std::fs::read_to_string(&signed).expect("read");
     std::fs::write(
         &relabelled,
-        text.replacen("mandate-tables/2", "mandate-tables/1", 1),
+        text.replacen("mandate-tables/3", "mandate-tables/1", 1),
     )
     .expect("write");
     let r = decide_from_tables(&relabelled, Some(PUB));

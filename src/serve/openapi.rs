@@ -19,10 +19,10 @@ fn error_responses() -> serde_json::Value {
 }
 
 /// What a deadline field holds.
-const DEADLINE: &str = "The deadline as the policy writes it: `immediately`; `practicable` (the statute says \"as soon as practicable\" or \"promptly\": no fixed time); `practicable, at most 24h` (as soon as practicable, but not later than 24 hours); or a number with `h`, `d` or `w` (`24h`, `2d`). `summary` says it in words.";
+const DEADLINE: &str = "The deadline as the policy writes it: `immediately`; `practicable` (the statute says \"as soon as practicable\" or \"promptly\": no fixed time); `practicable, at most 24h` (as soon as practicable, but not later than 24 hours); or a number with `h`, `d` or `w` (`24h`, `2d`). A written deadline may end in ` if requested`: `48h if requested` is due only if the receiving agency asks for the written report. `summary` says it in words.";
 
 /// What a combined deadline field holds.
-const COMBINED_DEADLINE: &str = "The deadline that keeps every jurisdiction's: the earliest fixed time; `immediately` over `practicable`; and `practicable, at most 24h` when one says `practicable` and another a fixed time, since neither is stricter in general.";
+const COMBINED_DEADLINE: &str = "The deadline that keeps every jurisdiction's: the earliest fixed time; `immediately` over `practicable`; and `practicable, at most 24h` when one says `practicable` and another a fixed time, since neither is stricter in general. A deadline due only on request never hides one due in any case: `48h` and `48h if requested` give `48h`, two on request the earlier (`24h if requested`), and a laxer deadline in any case keeps both: `72h, 48h if requested` (72 hours in any case, 48 if the agency asks).";
 
 pub fn spec() -> serde_json::Value {
     let errors = error_responses();

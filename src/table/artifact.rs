@@ -9,14 +9,16 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// The format this mandate writes. `/2` added the `practicable` deadline:
-/// a mandate that reads only `/1` then says the file is too new instead
-/// of calling it damaged.
-pub const FORMAT: &str = "mandate-tables/2";
+/// The format this mandate writes. `/2` added the `practicable` deadline,
+/// `/3` deadlines due only if the agency asks (`48h if requested`): a
+/// mandate that reads only older formats then says the file is too new
+/// instead of calling it damaged.
+pub const FORMAT: &str = "mandate-tables/3";
 
-/// The formats this mandate reads: `/1` is `/2` without `practicable`, so
-/// its tables (and their hash and signature) read unchanged.
-pub const READABLE: [&str; 2] = ["mandate-tables/1", FORMAT];
+/// The formats this mandate reads: each is the next without its new
+/// deadlines, so their tables (and their hash and signature) read
+/// unchanged.
+pub const READABLE: [&str; 3] = ["mandate-tables/1", "mandate-tables/2", FORMAT];
 
 #[derive(Serialize, Deserialize)]
 struct Artifact {
@@ -56,7 +58,7 @@ pub enum ArtifactError {
     #[error("`{path}` is not a mandate tables file: {reason}")]
     Corrupt { path: String, reason: String },
     #[error(
-        "`{path}` has format `{found}`, but this mandate reads `mandate-tables/1` and `{FORMAT}`"
+        "`{path}` has format `{found}`, but this mandate reads `mandate-tables/1` to `{FORMAT}`"
     )]
     Version { path: String, found: String },
     #[error("`{path}` was modified after it was compiled: its content hash does not match")]
