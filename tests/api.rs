@@ -483,3 +483,41 @@ fn a_practicable_deadline_is_typed_and_combines_without_hiding_a_duty() {
         Some(Deadline::Hours(0))
     );
 }
+
+#[test]
+fn a_written_report_due_on_request_is_typed_and_never_hides_a_duty() {
+    use mandate::Deadline;
+    let p = embedded();
+    let child = Facts::new()
+        .with("concern", "child_abuse")
+        .with("victim_age", 10);
+    let nh = p.decide("NH", &child).expect("decides");
+    let written = nh.written_within.as_ref().expect("a written deadline");
+    assert_eq!(written.as_str(), "48h if requested");
+    assert_eq!(written.deadline(), Deadline::Hours(48));
+    assert_eq!(written.unconditional(), None);
+    assert!(written.if_requested());
+    assert!(
+        nh.summary
+            .ends_with(": immediately, and in writing within 48 hours if the agency asks."),
+        "{}",
+        nh.summary
+    );
+    let combined = |other: &str| {
+        let both = p.decide_all(&["NH", other], &child, false).expect("decides");
+        let w = both.combined.written_within.expect("a written deadline");
+        (w.to_string(), both.combined.summary.to_string())
+    };
+    // Two on request: the earlier, still on request.
+    assert_eq!(combined("ND").0, "48h if requested");
+    // One in any case that is as soon or sooner: it alone.
+    assert_eq!(combined("MA").0, "48h");
+    assert_eq!(combined("CA").0, "36h");
+    // One in any case that is later: both, since neither says what is due.
+    let (w, summary) = combined("MI");
+    assert_eq!(w, "72h, 48h if requested");
+    assert!(
+        summary.contains("in writing within 72 hours, and within 48 hours if the agency asks"),
+        "{summary}"
+    );
+}

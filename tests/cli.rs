@@ -678,3 +678,39 @@ fn decide_says_as_soon_as_practicable_and_combines_it_with_a_fixed_time() {
     assert_eq!(v["answers"][1]["within"], "24h");
     assert_eq!(v["combined"]["within"], "practicable, at most 24h");
 }
+
+#[test]
+fn decide_says_a_written_report_is_due_only_if_the_agency_asks() {
+    let facts = ["--fact", "concern=child_abuse", "--fact", "victim_age=10"];
+    for j in ["NH", "ND"] {
+        let mut args = vec!["decide", "-j", j, "--policies", P];
+        args.extend(facts);
+        let r = run(&args);
+        assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+        let flat = r.out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(": immediately, and in writing within 48 hours if the agency asks."),
+            "{}",
+            r.out
+        );
+        assert!(
+            r.out.contains("\n  deadline: immediately; in writing within 48h if requested\n"),
+            "{}",
+            r.out
+        );
+    }
+    let mut args = vec!["decide", "-j", "NH", "-j", "MI", "--policies", P];
+    args.extend(facts);
+    let r = run(&args);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    assert!(
+        r.out.contains("\n  deadline: immediately; in writing within 72h, within 48h if requested\n"),
+        "{}",
+        r.out
+    );
+    args.extend(["--format", "json"]);
+    let v = json(&run(&args).out);
+    assert_eq!(v["answers"][0]["written_within"], "48h if requested");
+    assert_eq!(v["answers"][1]["written_within"], "72h");
+    assert_eq!(v["combined"]["written_within"], "72h, 48h if requested");
+}

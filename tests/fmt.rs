@@ -100,6 +100,22 @@ fn a_practicable_deadline_round_trips() {
 }
 
 #[test]
+fn a_deadline_on_request_round_trips() {
+    let text = "jurisdiction ZZ \"Z\" extends US {\n  rule a {\n    when concern == child_abuse\n    then must_report to [child_protective_services] within immediately ,in writing within  48h   if\n requested\n    cite \"x\"\n  }\n  test \"t\" {\n    given concern = child_abuse\n    expect must_report in writing within practicable ,at most 2d if requested\n  }\n}\n";
+    let (out, ast) = format_text("p.policy", text).expect("parses");
+    assert!(
+        out.contains("\n         within immediately, in writing within 48h if requested\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    expect must_report in writing within practicable, at most 2d if requested\n"),
+        "{out}"
+    );
+    let (again, reparsed) = format_text("p.policy", &out).expect("reparses");
+    assert_eq!((again, reparsed), (out, ast));
+}
+
+#[test]
 fn trailing_comments_stay_on_their_line() {
     let text = "schema {  // the vocabulary\n  enum Concern { a, b }\n  enum Recipient { court }\n  fact concern: Concern\n}\n\njurisdiction US \"Federal\" {\n  default must_not_disclose cite \"45 CFR 164.502(a)\"\n\n  rule r {  // the only rule\n    when concern == a  // keep: the statute says so\n    then may_disclose to [court]\n    cite \"X § 1\"  // read 2026\n  }  // end of r\n}  // end\n";
     let (formatted, _) = format_text("t.policy", text).expect("parses");

@@ -93,6 +93,9 @@ enum Context {
     Types,
     Warnings,
     Durations,
+    /// After a written report's deadline: `if requested`, then the
+    /// block's keywords.
+    WrittenDeadline(Option<String>),
     /// Keywords of a block: `None` at the top level.
     Keywords(Option<String>),
 }
@@ -146,6 +149,9 @@ fn context(before: &str) -> (Context, Option<String>) {
             "then" | "expect" | "default" => Context::Actions,
             "within" | "most" => Context::Durations,
             "allow" => Context::Warnings,
+            _ if is(back(2), "within") && is(back(3), "writing") => {
+                Context::WrittenDeadline(block.clone())
+            }
             _ => Context::Keywords(block.clone()),
         },
         Some(Tok::Punct("(")) => Context::Facts,
@@ -381,6 +387,16 @@ pub fn completion(at: &At<'_>, buffer: &str, offset: usize) -> Vec<CompletionIte
             })
             .collect(),
         Context::Durations => durations(),
+        Context::WrittenDeadline(block) => {
+            let mut items = vec![item(
+                "if requested",
+                CompletionItemKind::KEYWORD,
+                Some("only if the agency asks".into()),
+                Some("The statute wants the written report only \"if the department requests it\": the deadline holds only if the receiving agency asks for it."),
+            )];
+            items.extend(block_keywords(block.as_deref()));
+            items
+        }
         Context::Keywords(block) => block_keywords(block.as_deref()),
     }
 }
@@ -486,6 +502,16 @@ mod tests {
             Some("as soon as practicable")
         );
         assert_eq!(items[0].label, "immediately");
+        let written = format!("{head}    then must_report within immediately, in writing within 48h ");
+        assert_eq!(
+            ctx(&written),
+            Context::WrittenDeadline(Some("rule".into()))
+        );
+        assert_eq!(
+            ctx(&format!("{head}    then must_report within 48h ")),
+            Context::Keywords(Some("rule".into())),
+            "only the written report is due on request"
+        );
     }
 
     #[test]
