@@ -789,21 +789,41 @@ fn generated_dated_policies_compile_and_change_with_the_date() {
     );
 }
 
-/// A deadline written any way the language or a combined answer writes it.
-fn deadline_strategy() -> impl Strategy<Value = mandate::Duration> {
+/// A deadline written any way the language writes it: fixed,
+/// `practicable`, with an outer limit, any of them due on request.
+fn written_deadline_strategy() -> impl Strategy<Value = mandate::Duration> {
     let fixed = prop_oneof![
         Just("immediately".to_string()),
         (1u64..=96, prop_oneof![Just("h"), Just("d"), Just("w")])
             .prop_map(|(n, u)| format!("{n}{u}")),
     ];
+    (
+        prop_oneof![
+            Just("practicable".to_string()),
+            fixed.clone(),
+            fixed
+                .prop_filter("a limit is not immediately", |f| f != "immediately")
+                .prop_map(|f| format!("practicable, at most {f}")),
+        ],
+        any::<bool>(),
+    )
+        .prop_map(|(s, asked)| {
+            let d = mandate::Duration::parse(&s).expect("a duration");
+            if asked {
+                d.on_request().expect("not on request yet")
+            } else {
+                d
+            }
+        })
+}
+
+/// A deadline written any way the language or a combined answer writes
+/// it (`72h, 48h if requested` only comes from combining).
+fn deadline_strategy() -> impl Strategy<Value = mandate::Duration> {
     prop_oneof![
-        Just("practicable".to_string()),
-        fixed.clone(),
-        fixed
-            .prop_filter("a limit is not immediately", |f| f != "immediately")
-            .prop_map(|f| format!("practicable, at most {f}")),
+        written_deadline_strategy(),
+        (written_deadline_strategy(), written_deadline_strategy()).prop_map(|(a, b)| a.meet(&b)),
     ]
-    .prop_map(|s| mandate::Duration::parse(&s).expect("a duration"))
 }
 
 proptest! {
@@ -830,5 +850,16 @@ proptest! {
         // And it invents none: its fixed time is one of theirs.
         let earliest = [a.hours(), b.hours()].into_iter().flatten().min();
         prop_assert_eq!(ab.hours(), earliest, "{} from {} and {}", &ab, &a, &b);
+        // What is due whether or not the agency asks is met the same way:
+        // kept when either side has it, never made up when neither does.
+        let in_any_case = |d: &mandate::Duration| d.unconditional_part();
+        let expected = match (in_any_case(&a), in_any_case(&b)) {
+            (Some(x), Some(y)) => Some(x.meet(&y)),
+            (x, y) => x.or(y),
+        };
+        prop_assert_eq!(in_any_case(&ab), expected, "{} from {} and {}", &ab, &a, &b);
+        prop_assert_eq!(ab.if_requested(), ab.unconditional() != Some(ab.deadline()));
+        // And it reads back as written, as an artifact is read.
+        prop_assert_eq!(mandate::Duration::parse(ab.as_str()), Some(ab.clone()), "{}", &ab);
     }
 }

@@ -166,6 +166,17 @@ fn the_json_api_answers_and_refuses_in_json() {
         "{v}"
     );
 
+    // A written report due only if the agency asks: said in the deadline
+    // as written, and kept when combined with one due in any case.
+    let (code, v) = s.json(
+        "POST",
+        "/v1/decide",
+        r#"{"jurisdictions": ["NH", "MI"], "facts": {"concern": "child_abuse", "victim_age": 10}}"#,
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["answers"][0]["written_within"], "48h if requested");
+    assert_eq!(v["combined"]["written_within"], "72h, 48h if requested");
+
     let (code, v) = s.json(
         "POST",
         "/v1/decide",
@@ -263,6 +274,14 @@ fn the_openapi_document_lists_every_route_and_each_is_served() {
         .as_str();
     assert!(
         combined.is_some_and(|d| d.contains("`practicable, at most 24h`")),
+        "{combined:?}"
+    );
+    assert!(
+        within.is_some_and(|d| d.contains("`48h if requested`")),
+        "{within:?}"
+    );
+    assert!(
+        combined.is_some_and(|d| d.contains("`72h, 48h if requested`")),
         "{combined:?}"
     );
     for (path, ops) in paths {
@@ -482,6 +501,23 @@ fn the_page_works_in_a_browser() {
     assert!(
         both.contains("as soon as practicable and within 24 hours at the latest"),
         "the combined card:\n{both}"
+    );
+    // A written report due only if the agency asks, on its card and kept
+    // beside a later one due in any case on the combined card.
+    let on_request = chrome(
+        &format!(
+            "http://{}/?j=NH,MI&f=concern:child_abuse,victim_age:10",
+            s.addr
+        ),
+        &["--dump-dom"],
+    );
+    assert!(
+        on_request.contains("immediately, and in writing within 48 hours if the agency asks."),
+        "{on_request}"
+    );
+    assert!(
+        on_request.contains("in writing within 72 hours, and within 48 hours if the agency asks"),
+        "the combined card:\n{on_request}"
     );
     // A first question when nothing is answered yet.
     let fresh = chrome(&format!("http://{}/?j=CA,NY", s.addr), &["--dump-dom"]);
