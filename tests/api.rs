@@ -504,7 +504,9 @@ fn a_written_report_due_on_request_is_typed_and_never_hides_a_duty() {
         nh.summary
     );
     let combined = |other: &str| {
-        let both = p.decide_all(&["NH", other], &child, false).expect("decides");
+        let both = p
+            .decide_all(&["NH", other], &child, false)
+            .expect("decides");
         let w = both.combined.written_within.expect("a written deadline");
         (w.to_string(), both.combined.summary.to_string())
     };

@@ -126,16 +126,30 @@ fn diff_reports_a_written_deadline_becoming_conditional() {
     let nh = dir.join("states/nh.policy");
     let text = std::fs::read_to_string(&nh).expect("read");
     assert!(text.contains("in writing within 48h if requested\n"));
-    let text = text.replace("in writing within 48h if requested", "in writing within 48h");
+    let text = text.replace(
+        "in writing within 48h if requested",
+        "in writing within 48h",
+    );
     std::fs::write(&nh, text).expect("write");
-    let r = run(&["diff", "policies", dir.to_str().expect("utf-8"), "--exit-code"]);
+    let r = run(&[
+        "diff",
+        "policies",
+        dir.to_str().expect("utf-8"),
+        "--exit-code",
+    ]);
     assert_eq!(r.exit, Exit::Findings, "{}", r.out);
     assert!(
         r.out.contains("in writing within 48h if requested → must_report within immediately, in writing within 48h (NH.child_abuse_any_person)"),
         "{}",
         r.out
     );
-    let j = run(&["diff", "policies", dir.to_str().expect("utf-8"), "--format", "json"]);
+    let j = run(&[
+        "diff",
+        "policies",
+        dir.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
     let v = json(&j.out);
     let nh: Vec<&serde_json::Value> = v["changes"]
         .as_array()
@@ -145,8 +159,9 @@ fn diff_reports_a_written_deadline_becoming_conditional() {
         .collect();
     assert!(!nh.is_empty(), "{}", j.out);
     assert!(
-        nh.iter().all(|c| c["old"]["written_within"] == "48h if requested"
-            && c["new"]["written_within"] == "48h"),
+        nh.iter()
+            .all(|c| c["old"]["written_within"] == "48h if requested"
+                && c["new"]["written_within"] == "48h"),
         "{}",
         j.out
     );

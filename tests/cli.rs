@@ -694,7 +694,8 @@ fn decide_says_a_written_report_is_due_only_if_the_agency_asks() {
             r.out
         );
         assert!(
-            r.out.contains("\n  deadline: immediately; in writing within 48h if requested\n"),
+            r.out
+                .contains("\n  deadline: immediately; in writing within 48h if requested\n"),
             "{}",
             r.out
         );
@@ -704,7 +705,9 @@ fn decide_says_a_written_report_is_due_only_if_the_agency_asks() {
     let r = run(&args);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
     assert!(
-        r.out.contains("\n  deadline: immediately; in writing within 72h, within 48h if requested\n"),
+        r.out.contains(
+            "\n  deadline: immediately; in writing within 72h, within 48h if requested\n"
+        ),
         "{}",
         r.out
     );

@@ -108,7 +108,9 @@ fn a_deadline_on_request_round_trips() {
         "{out}"
     );
     assert!(
-        out.contains("    expect must_report in writing within practicable, at most 2d if requested\n"),
+        out.contains(
+            "    expect must_report in writing within practicable, at most 2d if requested\n"
+        ),
         "{out}"
     );
     let (again, reparsed) = format_text("p.policy", &out).expect("reparses");

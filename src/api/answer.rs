@@ -35,7 +35,9 @@ pub struct Answer {
     pub any_of: bool,
     /// Deadline of the first report.
     pub within: Option<Duration>,
-    /// Deadline of the written follow-up.
+    /// Deadline of the written follow-up; it may hold only if the
+    /// receiving agency asks for it (`48h if requested`, see
+    /// [`Duration::if_requested`]).
     pub written_within: Option<Duration>,
     /// The statutes and regulations the deciding rule encodes.
     pub citations: Arc<[String]>,

@@ -35,7 +35,10 @@ pub struct Merged {
     /// The earliest first-report deadline. `practicable` and a fixed
     /// time together keep both: `practicable, at most 24h`.
     pub within: Option<Duration>,
-    /// The earliest written deadline, combined the same way.
+    /// The earliest written deadline, combined the same way. One due
+    /// only if the agency asks never hides one due in any case: `48h`
+    /// and `48h if requested` keep `48h`, and `72h` with `48h if
+    /// requested` keeps both, `72h, 48h if requested`.
     pub written_within: Option<Duration>,
     /// Every citation, jurisdiction by jurisdiction.
     pub citations: Vec<String>,

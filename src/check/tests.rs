@@ -60,8 +60,16 @@ impl Checker<'_> {
                 Some(to) => self.check_recipients(schema, to).map(Some),
                 None => Some(None),
             };
-            let within = e.then.within.as_ref().map(|d| self.check_deadline(d, false));
-            let written = e.then.written.as_ref().map(|d| self.check_deadline(d, true));
+            let within = e
+                .then
+                .within
+                .as_ref()
+                .map(|d| self.check_deadline(d, false));
+            let written = e
+                .then
+                .written
+                .as_ref()
+                .map(|d| self.check_deadline(d, true));
             let by = match &e.by {
                 None => Some(None),
                 Some(ast::By::Default(_)) => Some(Some(ByDef::Default)),

@@ -502,11 +502,9 @@ mod tests {
             Some("as soon as practicable")
         );
         assert_eq!(items[0].label, "immediately");
-        let written = format!("{head}    then must_report within immediately, in writing within 48h ");
-        assert_eq!(
-            ctx(&written),
-            Context::WrittenDeadline(Some("rule".into()))
-        );
+        let written =
+            format!("{head}    then must_report within immediately, in writing within 48h ");
+        assert_eq!(ctx(&written), Context::WrittenDeadline(Some("rule".into())));
         assert_eq!(
             ctx(&format!("{head}    then must_report within 48h ")),
             Context::Keywords(Some("rule".into())),

@@ -584,9 +584,7 @@ impl Lower {
                     for d in p.into_inner() {
                         let kind = d.as_rule();
                         let mut inner = d.into_inner();
-                        let dur = inner
-                            .next()
-                            .expect("lower_then: a deadline has a duration");
+                        let dur = inner.next().expect("lower_then: a deadline has a duration");
                         let (mut at_most, mut if_requested) = (None, None);
                         for part in inner {
                             match part.as_rule() {

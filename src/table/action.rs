@@ -505,7 +505,10 @@ mod tests {
         assert_eq!(limited.fixed_text(), Some("2d"));
         let both = d("72h, 48h if requested");
         assert_eq!(both.unconditional_part(), Some(d("72h")));
-        assert_eq!(both.requested_part().map(|p| p.to_string()), Some("48h".into()));
+        assert_eq!(
+            both.requested_part().map(|p| p.to_string()),
+            Some("48h".into())
+        );
         // Only the form `meet` writes reads back as a pair.
         assert!(Duration::parse("48h, 72h if requested").is_none());
         assert!(Duration::parse("48h, 2d if requested").is_none());
@@ -525,15 +528,27 @@ mod tests {
         };
         assert_eq!(meet("48h", "48h if requested"), "48h");
         assert_eq!(meet("24h", "48h if requested"), "24h");
-        assert_eq!(meet("immediately", "practicable if requested"), "immediately");
-        assert_eq!(meet("24h if requested", "48h if requested"), "24h if requested");
+        assert_eq!(
+            meet("immediately", "practicable if requested"),
+            "immediately"
+        );
+        assert_eq!(
+            meet("24h if requested", "48h if requested"),
+            "24h if requested"
+        );
         assert_eq!(
             meet("practicable if requested", "48h if requested"),
             "practicable, at most 48h if requested"
         );
         assert_eq!(meet("72h", "48h if requested"), "72h, 48h if requested");
-        assert_eq!(meet("72h, 48h if requested", "60h"), "60h, 48h if requested");
-        assert_eq!(meet("72h, 48h if requested", "24h if requested"), "72h, 24h if requested");
+        assert_eq!(
+            meet("72h, 48h if requested", "60h"),
+            "60h, 48h if requested"
+        );
+        assert_eq!(
+            meet("72h, 48h if requested", "24h if requested"),
+            "72h, 24h if requested"
+        );
         assert_eq!(meet("72h, 48h if requested", "36h"), "36h");
         assert_eq!(
             meet("practicable", "48h if requested"),
