@@ -122,6 +122,14 @@ pub fn sentence(
     if action == Action::MayDisclose {
         s.push_str(", but you do not have to");
     }
+    if let (None, Some(w)) = (within, written) {
+        if w.unconditional().is_none() {
+            // No deadline for the report itself: after a colon, the written
+            // one's condition would read as the condition of the whole duty.
+            s.push_str(&format!(", and in writing {}.", deadline(w)));
+            return s;
+        }
+    }
     let mut when = Vec::new();
     if let Some(w) = within {
         when.push(deadline(w));
@@ -203,6 +211,16 @@ mod tests {
                 Some(&d("48h if requested"))
             ),
             "You must report this to child protective services: immediately, and in writing within 48 hours if the agency asks."
+        );
+        assert_eq!(
+            sentence(
+                Action::MustReport,
+                &["adult_protective_services".into(), "law_enforcement".into()],
+                true,
+                None,
+                Some(&d("48h if requested"))
+            ),
+            "You must report this to adult protective services or law enforcement, and in writing within 48 hours if the agency asks."
         );
         assert_eq!(
             deadline(&d("72h, 48h if requested")),
