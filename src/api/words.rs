@@ -44,17 +44,7 @@ fn joined(items: &[String], last_word: &str) -> String {
 /// only on request, and "within 72 hours, and within 48 hours if the
 /// agency asks" for both.
 pub fn deadline(d: &Duration) -> String {
-    if !d.if_requested() {
-        return in_any_case(d);
-    }
-    let asked = d
-        .requested_part()
-        .map(|r| format!("{} if the agency asks", in_any_case(&r)))
-        .unwrap_or_default();
-    match d.unconditional_part() {
-        Some(always) => format!("{}, and {asked}", in_any_case(&always)),
-        None => asked,
-    }
+    d.show_parts(in_any_case, " if the agency asks", ", and ")
 }
 
 /// A deadline that does not depend on a request, in words.

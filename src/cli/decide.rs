@@ -248,28 +248,20 @@ fn deadline_line(
     written: Option<&Duration>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let written = written.map(|x| format!("in writing {}", parts(x, written_part)));
-    match (within.map(|w| parts(w, terse)), written) {
+    let written = written.map(|x| {
+        format!(
+            "in writing {}",
+            x.show_parts(written_part, IF_REQUESTED, ", ")
+        )
+    });
+    match (
+        within.map(|w| w.show_parts(terse, IF_REQUESTED, ", ")),
+        written,
+    ) {
         (Some(w), Some(x)) => writeln!(out, "  deadline: {w}; {x}"),
         (Some(w), None) => writeln!(out, "  deadline: {w}"),
         (None, Some(x)) => writeln!(out, "  deadline: {x}"),
         (None, None) => Ok(()),
-    }
-}
-
-/// A deadline with each part shown by `show`, and what holds only on
-/// request marked so: `72h, 48h if requested`.
-fn parts(d: &Duration, show: fn(&Duration) -> String) -> String {
-    if !d.if_requested() {
-        return show(d);
-    }
-    let asked = d
-        .requested_part()
-        .map(|r| format!("{}{IF_REQUESTED}", show(&r)))
-        .unwrap_or_default();
-    match d.unconditional_part() {
-        Some(always) => format!("{}, {asked}", show(&always)),
-        None => asked,
     }
 }
 

@@ -231,6 +231,21 @@ impl Duration {
         }
     }
 
+    /// The deadline written part by part: each part by `show`, the part
+    /// that holds only on request followed by `asked`, the two joined by
+    /// `and` (`72h, 48h if requested`; "within 72 hours, and within 48
+    /// hours if the agency asks").
+    pub fn show_parts(&self, show: impl Fn(&Duration) -> String, asked: &str, and: &str) -> String {
+        let always = self.unconditional_part().map(|a| show(&a));
+        let requested = self
+            .requested_part()
+            .map(|r| format!("{}{asked}", show(&r)));
+        match (always, requested) {
+            (Some(a), Some(r)) => format!("{a}{and}{r}"),
+            (a, r) => a.or(r).unwrap_or_default(),
+        }
+    }
+
     /// The same deadline, due only if the receiving agency asks for the
     /// report: `48h if requested` for `48h`. `None` when some of it
     /// depends on a request already.
