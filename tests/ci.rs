@@ -70,100 +70,77 @@ fn diff_shows_recipient_deadline_and_citation_changes() {
     assert!(r.out.contains("TX: concern = court_order"), "{}", r.out);
 }
 
-#[test]
-fn diff_reports_immediately_to_practicable_as_a_decision_change() {
-    let dir = temp_dir("diff-practicable").join("policies");
+/// `mandate diff` of the shipped corpus against a copy with one edit in
+/// `file` (`from` must be there): the text report, which must exit with
+/// findings, and the JSON changes for jurisdiction `code`.
+fn diff_after_edit(
+    name: &str,
+    file: &str,
+    from: &str,
+    to: &str,
+    code: &str,
+) -> (String, Vec<serde_json::Value>) {
+    let dir = temp_dir(name).join("policies");
     copy_dir(Path::new("policies"), &dir);
-    let ny = dir.join("states/ny.policy");
-    let text = std::fs::read_to_string(&ny).expect("read");
-    let text = text.replacen(
-        "then must_report to [mental_health_authority] within practicable",
-        "then must_report to [mental_health_authority] within immediately",
-        1,
-    );
-    std::fs::write(&ny, text).expect("write");
-    let r = run(&[
-        "diff",
-        "policies",
-        dir.to_str().expect("utf-8"),
-        "--exit-code",
-    ]);
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{file} no longer says {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    let copy = dir.to_str().expect("utf-8");
+    let r = run(&["diff", "policies", copy, "--exit-code"]);
     assert_eq!(r.exit, Exit::Findings, "{}", r.out);
-    assert!(
-        r.out.contains(
-            "must_report within practicable → must_report within immediately (NY.safe_act_report)"
-        ),
-        "{}",
-        r.out
-    );
-    let j = run(&[
-        "diff",
-        "policies",
-        dir.to_str().expect("utf-8"),
-        "--format",
-        "json",
-    ]);
-    let v = json(&j.out);
-    let ny: Vec<&serde_json::Value> = v["changes"]
+    let j = run(&["diff", "policies", copy, "--format", "json"]);
+    let changes: Vec<serde_json::Value> = json(&j.out)["changes"]
         .as_array()
         .expect("changes")
         .iter()
-        .filter(|c| c["jurisdiction"] == "NY")
+        .filter(|c| c["jurisdiction"] == code)
+        .cloned()
         .collect();
-    assert!(!ny.is_empty(), "{}", j.out);
+    assert!(!changes.is_empty(), "{}", j.out);
+    (r.out, changes)
+}
+
+#[test]
+fn diff_reports_immediately_to_practicable_as_a_decision_change() {
+    let (text, ny) = diff_after_edit(
+        "diff-practicable",
+        "states/ny.policy",
+        "then must_report to [mental_health_authority] within practicable",
+        "then must_report to [mental_health_authority] within immediately",
+        "NY",
+    );
+    assert!(
+        text.contains(
+            "must_report within practicable → must_report within immediately (NY.safe_act_report)"
+        ),
+        "{text}"
+    );
     assert!(
         ny.iter()
             .all(|c| c["old"]["within"] == "practicable" && c["new"]["within"] == "immediately"),
-        "{}",
-        j.out
+        "{ny:?}"
     );
 }
 
 #[test]
 fn diff_reports_a_written_deadline_becoming_conditional() {
-    let dir = temp_dir("diff-on-request").join("policies");
-    copy_dir(Path::new("policies"), &dir);
-    let nh = dir.join("states/nh.policy");
-    let text = std::fs::read_to_string(&nh).expect("read");
-    assert!(text.contains("in writing within 48h if requested\n"));
-    let text = text.replace(
-        "in writing within 48h if requested",
-        "in writing within 48h",
+    let (text, nh) = diff_after_edit(
+        "diff-on-request",
+        "states/nh.policy",
+        "in writing within 48h if requested\n",
+        "in writing within 48h\n",
+        "NH",
     );
-    std::fs::write(&nh, text).expect("write");
-    let r = run(&[
-        "diff",
-        "policies",
-        dir.to_str().expect("utf-8"),
-        "--exit-code",
-    ]);
-    assert_eq!(r.exit, Exit::Findings, "{}", r.out);
     assert!(
-        r.out.contains("in writing within 48h if requested → must_report within immediately, in writing within 48h (NH.child_abuse_any_person)"),
-        "{}",
-        r.out
+        text.contains("in writing within 48h if requested → must_report within immediately, in writing within 48h (NH.child_abuse_any_person)"),
+        "{text}"
     );
-    let j = run(&[
-        "diff",
-        "policies",
-        dir.to_str().expect("utf-8"),
-        "--format",
-        "json",
-    ]);
-    let v = json(&j.out);
-    let nh: Vec<&serde_json::Value> = v["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter(|c| c["jurisdiction"] == "NH")
-        .collect();
-    assert!(!nh.is_empty(), "{}", j.out);
     assert!(
         nh.iter()
             .all(|c| c["old"]["written_within"] == "48h if requested"
                 && c["new"]["written_within"] == "48h"),
-        "{}",
-        j.out
+        "{nh:?}"
     );
 }
 
