@@ -472,13 +472,16 @@ mod tests {
         assert!(Duration::parse("asap").is_none());
     }
 
+    /// `a` and `b` met, in either order (the same), as it reads back.
+    fn meet(a: &str, b: &str) -> String {
+        let (x, y) = (d(a).meet(&d(b)), d(b).meet(&d(a)));
+        assert_eq!(x, y, "{a} and {b}: the order does not matter");
+        assert_eq!(d(x.as_str()), x, "{x} reads back");
+        x.as_str().to_string()
+    }
+
     #[test]
     fn meeting_deadlines_never_drops_a_duty() {
-        let meet = |a: &str, b: &str| {
-            let (x, y) = (d(a).meet(&d(b)), d(b).meet(&d(a)));
-            assert_eq!(x, y, "{a} and {b}: the order does not matter");
-            x.as_str().to_string()
-        };
         assert_eq!(meet("24h", "36h"), "24h");
         assert_eq!(meet("practicable", "immediately"), "immediately");
         assert_eq!(meet("practicable", "practicable"), "practicable");
@@ -535,12 +538,6 @@ mod tests {
 
     #[test]
     fn a_duty_in_any_case_is_never_hidden_by_one_on_request() {
-        let meet = |a: &str, b: &str| {
-            let (x, y) = (d(a).meet(&d(b)), d(b).meet(&d(a)));
-            assert_eq!(x, y, "{a} and {b}: the order does not matter");
-            assert_eq!(d(x.as_str()), x, "{x} reads back");
-            x.as_str().to_string()
-        };
         assert_eq!(meet("48h", "48h if requested"), "48h");
         assert_eq!(meet("24h", "48h if requested"), "24h");
         assert_eq!(
